@@ -1,0 +1,72 @@
+// Authentication: passwords (argon2id), sessions with CSRF tokens, API tokens,
+// and login throttling. Produces the TenantScope every other call needs.
+//
+// Secrets are never stored: sessions and API tokens are kept as SHA-256
+// hashes. Both carry the organisation id in clear ("rpt_<org>_<secret>" and
+// "<org>.<secret>") so that lookups stay keyed by org_id first.
+// Stateless functions; thread-safe given one Conn per thread.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "store/conn.h"
+#include "store/scope.h"
+
+namespace rapport {
+
+struct Principal {
+  TenantScope scope = TenantScope::ForOperator("");
+  std::string email;
+  std::string name;
+  bool via_session = false;  // cookie auth: unsafe requests need the CSRF token
+  std::string csrf_token;    // session's CSRF token
+  std::string session_id;
+  int64_t meta_version = 0;  // organisation metadata version (catalogue cache key)
+};
+
+struct LoginResult {
+  std::string session_token;  // goes in the HttpOnly cookie; never stored
+  std::string csrf_token;
+  Principal principal;
+  int64_t expires_in_s = 0;
+};
+
+struct LoginOptions {
+  int max_failures_per_email = 5;    // then locked for lock_seconds
+  int max_failures_per_ip = 30;
+  int window_seconds = 15 * 60;      // failures older than this are forgotten
+  int lock_seconds = 15 * 60;
+  int64_t session_seconds = 12 * 3600;
+};
+
+class Auth {
+ public:
+  // Verifies "rpt_..." bearer tokens. Unauthenticated on any failure.
+  static Result<Principal> AuthenticateToken(Conn* c, const std::string& token);
+  // Verifies the session cookie value. Unauthenticated on any failure.
+  static Result<Principal> AuthenticateSession(Conn* c, const std::string& cookie);
+
+  // Checks email + password. On failure sets *delay_ms to how long the caller
+  // should wait before answering (grows with each failure) and returns
+  // Unauthenticated; once locked, RateLimited until the lock ends. `org_id`
+  // picks the organisation when the email exists in several.
+  static Result<LoginResult> Login(Conn* c, const std::string& email, const std::string& password,
+                                   const std::string& client_ip, const std::string& org_id, int* delay_ms,
+                                   const LoginOptions& opts = {});
+  static Status Logout(Conn* c, const Principal& p);
+
+  // Creates an API token for the user with this email; returns the token
+  // (shown once). NotFound if there is no such active user.
+  static Result<std::string> CreateToken(Conn* c, const std::string& email, const std::string& name);
+  static Status RevokeToken(Conn* c, const std::string& token_id);
+
+  // Sets a user's password (argon2id). InvalidArgument if shorter than 10.
+  static Status SetPassword(Conn* c, const TenantScope& scope, const std::string& user_id, const std::string& password);
+
+ private:
+  static Result<Principal> LoadPrincipal(Conn* c, const std::string& org_id, const std::string& user_id);
+};
+
+}  // namespace rapport

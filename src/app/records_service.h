@@ -1,0 +1,53 @@
+// Record use cases: the one code path behind the REST API and the CLI for
+// creating, reading, changing, deleting and listing records of any object.
+//
+// Each call validates the JSON input against the organisation's metadata
+// (unknown fields, read-only fields, types, lengths, required fields,
+// references), checks the caller's role may do it, and runs in one
+// transaction. Thread-safe given one Conn per thread.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <unordered_map>
+
+#include "app/auth.h"
+#include "meta/object.h"
+#include "store/records.h"
+
+namespace rapport {
+
+// Per-process cache of organisation catalogues keyed by metadata version.
+class CatalogCache {
+ public:
+  // The catalogue of `org_id` at `version` (reloaded when the version moved).
+  Result<std::shared_ptr<const Catalog>> Get(Conn* c, const std::string& org_id, int64_t version);
+  void Invalidate(const std::string& org_id);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Catalog>> by_org_;
+};
+
+class RecordService {
+ public:
+  // Resolves an object name to its definition or NotFound.
+  static Result<const ObjectDef*> Object(const Catalog& cat, const std::string& name);
+
+  static Result<Record> Create(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
+                               const nlohmann::json& body);
+  static Result<Record> Update(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
+                               const std::string& id, const nlohmann::json& body,
+                               std::optional<int64_t> expected_version);
+  static Result<Record> Delete(Conn* c, const TenantScope& s, const ObjectDef& def, const std::string& id,
+                               std::optional<int64_t> expected_version);
+  static Result<Record> Restore(Conn* c, const TenantScope& s, const ObjectDef& def, const std::string& id);
+
+  // The record as API JSON (every field, custom ones included).
+  static nlohmann::json ToJson(const ObjectDef& def, const Record& r);
+  static nlohmann::json HistoryToJson(const std::vector<AuditEntry>& entries);
+};
+
+}  // namespace rapport

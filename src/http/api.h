@@ -1,0 +1,74 @@
+// Api: the route table and request handlers of the REST API, the health and
+// metrics endpoints and the web page. Independent of the socket layer
+// (HttpServer calls Handle on its worker threads).
+//
+// Per request: authenticate (Bearer token, or session cookie + CSRF header on
+// unsafe methods), resolve the organisation's catalogue, run one use case,
+// encode. GET requests run their reads in one read transaction. Errors leave
+// through one Status -> HTTP mapping. Thread-safe: each worker thread uses its
+// own database connection from the pool.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "app/auth.h"
+#include "app/records_service.h"
+#include "http/message.h"
+#include "store/conn.h"
+
+namespace rapport {
+
+struct ApiOptions {
+  bool secure_cookies = false;  // add "Secure" to the session cookie (behind HTTPS)
+  LoginOptions login;
+};
+
+class Api {
+ public:
+  Api(ConnPool* pool, ApiOptions opts) : pool_(pool), opts_(std::move(opts)) {}
+  HttpResponse Handle(HttpRequest& req);
+
+  // The HTTP status for a Status code, and the error body of ARCHITECTURE.md.
+  static int HttpStatus(const Status& s);
+  static HttpResponse Error(const Status& s);
+
+ private:
+  HttpResponse Route(HttpRequest& req, Conn* c);
+  Result<Principal> Authenticate(const HttpRequest& req, Conn* c);
+  Result<std::shared_ptr<const Catalog>> CatalogFor(Conn* c, const Principal& p);
+
+  HttpResponse Login(HttpRequest& req, Conn* c);
+  HttpResponse Logout(const Principal& p, Conn* c);
+  HttpResponse Me(const Principal& p);
+  HttpResponse OpenApi(const HttpRequest& req, Conn* c);
+  HttpResponse ListFields(const Principal& p, Conn* c, const std::string& object);
+  HttpResponse AddField(const Principal& p, Conn* c, const std::string& object, const HttpRequest& req);
+  HttpResponse List(const Principal& p, Conn* c, const ObjectDef& def, const HttpRequest& req);
+  HttpResponse Create(const Principal& p, Conn* c, const Catalog& cat, const ObjectDef& def, const HttpRequest& req);
+  HttpResponse GetOne(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id);
+  HttpResponse Patch(const Principal& p, Conn* c, const Catalog& cat, const ObjectDef& def, const std::string& id,
+                     const HttpRequest& req);
+  HttpResponse Remove(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id,
+                      const HttpRequest& req);
+  HttpResponse Restore(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id);
+  HttpResponse History(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id);
+
+  ConnPool* pool_;
+  ApiOptions opts_;
+  CatalogCache catalogs_;
+};
+
+// Parses a JSON request body: depth-limited (64), objects only at the top.
+Result<nlohmann::json> ParseJsonBody(const std::string& body);
+
+// Builds a ListQuery from query parameters (filter, sort, limit, cursor,
+// deleted), validating every field name and value against `def`.
+Result<ListQuery> ParseListQuery(const ObjectDef& def, const std::vector<std::pair<std::string, std::string>>& query);
+
+// The OpenAPI 3.1 document for a catalogue.
+nlohmann::json BuildOpenApi(const Catalog& cat);
+
+// The placeholder web page (the web app replaces it in a later issue).
+const std::string& WebPage();
+
+}  // namespace rapport

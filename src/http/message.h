@@ -1,0 +1,43 @@
+// HTTP messages as the application sees them, independent of Boost.Beast, so
+// the route table and handlers compile without Beast headers and can be
+// tested without a socket.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rapport {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // raw request target, "/api/v1/leads?limit=5"
+  std::string path;    // percent-decoded path without the query
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string> headers;              // lower-case names
+  std::string body;
+  std::string client_ip;
+
+  // First header value or "" (name lower-case).
+  const std::string& Header(const std::string& name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  int delay_ms = 0;  // wait this long before answering (failed logins)
+};
+
+using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
+
+// Splits a target into a decoded path and query parameters. False if the
+// percent-encoding is malformed.
+bool ParseTarget(const std::string& target, std::string* path,
+                 std::vector<std::pair<std::string, std::string>>* query);
+
+}  // namespace rapport

@@ -1,0 +1,231 @@
+// The standard objects and their fields (ARCHITECTURE.md, "Public interface").
+#include <cmath>
+
+#include "meta/object.h"
+
+namespace rapport {
+
+const char* FieldKindName(FieldKind k) {
+  switch (k) {
+    case FieldKind::kText: return "text";
+    case FieldKind::kLongText: return "long_text";
+    case FieldKind::kEmail: return "email";
+    case FieldKind::kPhone: return "phone";
+    case FieldKind::kUrl: return "url";
+    case FieldKind::kNumber: return "number";
+    case FieldKind::kMoney: return "money";
+    case FieldKind::kDate: return "date";
+    case FieldKind::kDateTime: return "datetime";
+    case FieldKind::kBool: return "bool";
+    case FieldKind::kPicklist: return "picklist";
+    case FieldKind::kMultiPicklist: return "multi_picklist";
+    case FieldKind::kReference: return "reference";
+  }
+  return "text";
+}
+
+bool ParseFieldKind(const std::string& name, FieldKind* out) {
+  static const FieldKind kAll[] = {FieldKind::kText,     FieldKind::kLongText, FieldKind::kEmail,
+                                   FieldKind::kPhone,    FieldKind::kUrl,      FieldKind::kNumber,
+                                   FieldKind::kMoney,    FieldKind::kDate,     FieldKind::kDateTime,
+                                   FieldKind::kBool,     FieldKind::kPicklist, FieldKind::kMultiPicklist,
+                                   FieldKind::kReference};
+  for (FieldKind k : kAll) {
+    if (name == FieldKindName(k)) { *out = k; return true; }
+  }
+  if (name == "multi-picklist") { *out = FieldKind::kMultiPicklist; return true; }
+  return false;
+}
+
+StorageClass StorageOf(FieldKind k) {
+  switch (k) {
+    case FieldKind::kNumber:
+    case FieldKind::kMoney: return StorageClass::kReal;
+    case FieldKind::kBool: return StorageClass::kInteger;
+    default: return StorageClass::kText;
+  }
+}
+
+int FieldDef::EffectiveMaxLength() const {
+  if (max_length > 0) return max_length;
+  switch (kind) {
+    case FieldKind::kLongText: return 100000;
+    case FieldKind::kUrl: return 2048;
+    case FieldKind::kEmail: return 254;
+    case FieldKind::kPhone: return 40;
+    case FieldKind::kReference: return 64;
+    case FieldKind::kMultiPicklist: return 4000;
+    default: return 255;
+  }
+}
+
+const FieldDef* ObjectDef::Find(const std::string& field) const {
+  auto it = by_name_.find(field);
+  return it == by_name_.end() ? nullptr : &fields[it->second];
+}
+int ObjectDef::IndexOf(const std::string& field) const {
+  auto it = by_name_.find(field);
+  return it == by_name_.end() ? -1 : it->second;
+}
+void ObjectDef::Reindex() {
+  by_name_.clear();
+  for (size_t i = 0; i < fields.size(); ++i) by_name_[fields[i].name] = static_cast<int>(i);
+}
+
+const ObjectDef* Catalog::Find(const std::string& object) const {
+  auto it = objects_.find(object);
+  return it == objects_.end() ? nullptr : &it->second;
+}
+
+bool IsValidFieldName(const std::string& n) {
+  if (n.empty() || n.size() > 63 || n[0] < 'a' || n[0] > 'z') return false;
+  for (char c : n) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Small builder so the catalogue below reads like a table.
+struct F {
+  FieldDef d;
+  F(std::string name, std::string label, FieldKind kind) {
+    d.name = name;
+    d.column = name;
+    d.label = std::move(label);
+    d.kind = kind;
+  }
+  F& req() { d.required = true; return *this; }
+  F& idx() { d.indexed = true; return *this; }
+  F& ro() { d.read_only = true; return *this; }
+  F& sys() { d.system = true; d.read_only = true; return *this; }
+  F& len(int n) { d.max_length = n; return *this; }
+  F& range(double lo, double hi) { d.min = lo; d.max = hi; return *this; }
+  F& ref(std::string o) { d.ref_object = std::move(o); return *this; }
+  F& opts(std::vector<std::string> o) { d.options = std::move(o); return *this; }
+  F& def(std::string v) { d.default_text = std::move(v); return *this; }
+  operator FieldDef() const { return d; }  // NOLINT
+};
+
+using K = FieldKind;
+
+const std::vector<std::string> kChannels = {"web_form",         "direct_mail", "telemarketing", "field_sales",
+                                            "customer_service", "supplier",    "retailer",      "partner",
+                                            "import",           "api",         "email",         "event",
+                                            "other"};
+const std::vector<std::string> kCurrencies = {"EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK",
+                                              "NOK", "DKK", "PLN", "CZK", "INR", "CNY", "BRL", "MXN",
+                                              "ZAR", "SGD", "HKD", "NZD"};
+
+ObjectDef MakeObject(std::string name, std::string label, Access access, std::vector<FieldDef> own) {
+  ObjectDef o;
+  o.name = name;
+  o.table = name;
+  o.label = std::move(label);
+  o.access = access;
+  o.fields.push_back(F("id", "ID", K::kText).sys().len(64));
+  o.fields.push_back(F("version", "Version", K::kNumber).sys());
+  o.fields.push_back(F("created_at", "Created", K::kDateTime).sys().idx());
+  o.fields.push_back(F("updated_at", "Updated", K::kDateTime).sys().idx());
+  o.fields.push_back(F("created_by", "Created by", K::kReference).sys().ref("users"));
+  o.fields.push_back(F("updated_by", "Updated by", K::kReference).sys().ref("users"));
+  o.fields.push_back(F("deleted_at", "Deleted", K::kDateTime).sys());
+  if (access == Access::kOwned) {
+    o.fields.push_back(F("owner_id", "Owner", K::kReference).ref("users").idx());
+    o.fields.push_back(F("team_id", "Shared with team", K::kReference).ref("teams").idx());
+  }
+  for (auto& f : own) o.fields.push_back(std::move(f));
+  o.Reindex();
+  return o;
+}
+
+Catalog BuildStandard() {
+  Catalog c;
+  auto add = [&c](ObjectDef o) { c.mutable_objects().emplace(o.name, std::move(o)); };
+
+  add(MakeObject("accounts", "Account", Access::kOwned,
+                 {F("name", "Name", K::kText).req().idx(), F("domain", "Domain", K::kText).idx(),
+                  F("industry", "Industry", K::kText), F("employees", "Employees", K::kNumber).range(0, 1e9),
+                  F("annual_revenue", "Annual revenue", K::kMoney).range(0, 1e15),
+                  F("phone", "Phone", K::kPhone), F("website", "Website", K::kUrl),
+                  F("street", "Street", K::kText), F("city", "City", K::kText),
+                  F("postcode", "Postcode", K::kText).len(20), F("country", "Country", K::kText).len(64),
+                  F("description", "Description", K::kLongText), F("source_ref", "Source reference", K::kText).idx()}));
+
+  add(MakeObject("contacts", "Contact", Access::kOwned,
+                 {F("first_name", "First name", K::kText).len(100),
+                  F("last_name", "Last name", K::kText).len(100).req().idx(),
+                  F("email", "Email", K::kEmail).idx(), F("phone", "Phone", K::kPhone),
+                  F("mobile", "Mobile", K::kPhone), F("title", "Title", K::kText),
+                  F("account_id", "Account", K::kReference).ref("accounts").idx(),
+                  F("source", "Source", K::kPicklist).opts(kChannels), F("street", "Street", K::kText),
+                  F("city", "City", K::kText), F("postcode", "Postcode", K::kText).len(20),
+                  F("country", "Country", K::kText).len(64).idx(), F("description", "Description", K::kLongText),
+                  F("source_ref", "Source reference", K::kText).idx()}));
+
+  add(MakeObject(
+      "leads", "Lead", Access::kOwned,
+      {F("first_name", "First name", K::kText).len(100), F("last_name", "Last name", K::kText).len(100).idx(),
+       F("email", "Email", K::kEmail).idx(), F("phone", "Phone", K::kPhone), F("company", "Company", K::kText).idx(),
+       F("title", "Title", K::kText),
+       F("status", "Status", K::kPicklist)
+           .opts({"new", "working", "qualified", "disqualified", "nurturing", "converted"})
+           .def("new")
+           .idx(),
+       F("source", "Source", K::kPicklist).opts(kChannels).idx(),
+       F("score", "Score", K::kNumber).range(-1e6, 1e6).idx(), F("street", "Street", K::kText),
+       F("city", "City", K::kText), F("postcode", "Postcode", K::kText).len(20),
+       F("country", "Country", K::kText).len(64).idx(), F("description", "Description", K::kLongText),
+       F("source_ref", "Source reference", K::kText).idx()}));
+
+  add(MakeObject("opportunities", "Opportunity", Access::kOwned,
+                 {F("name", "Name", K::kText).req().idx(),
+                  F("account_id", "Account", K::kReference).ref("accounts").idx(),
+                  F("contact_id", "Primary contact", K::kReference).ref("contacts"),
+                  F("amount", "Amount", K::kMoney).range(0, 1e15).idx(),
+                  F("currency", "Currency", K::kPicklist).opts(kCurrencies).def("EUR"),
+                  F("close_date", "Close date", K::kDate).idx(),
+                  F("pipeline_id", "Pipeline", K::kReference).ref("pipelines").idx(),
+                  F("stage_id", "Stage", K::kReference).ref("stages").idx(),
+                  F("probability", "Probability (%)", K::kNumber).range(0, 100),
+                  F("description", "Description", K::kLongText),
+                  F("source_ref", "Source reference", K::kText).idx()}));
+
+  add(MakeObject("activities", "Activity", Access::kOwned,
+                 {F("type", "Type", K::kPicklist).req().opts({"task", "call", "meeting", "visit", "email", "note"}),
+                  F("subject", "Subject", K::kText).req(), F("description", "Description", K::kLongText),
+                  F("due_at", "Due", K::kDateTime).idx(), F("done_at", "Done", K::kDateTime),
+                  F("related_object", "Related to (object)", K::kPicklist)
+                      .opts({"leads", "contacts", "accounts", "opportunities"}),
+                  F("related_id", "Related to", K::kReference).idx(),
+                  F("source_ref", "Source reference", K::kText)}));
+
+  add(MakeObject("pipelines", "Pipeline", Access::kOrgConfig,
+                 {F("name", "Name", K::kText).req(), F("is_default", "Default", K::kBool)}));
+
+  add(MakeObject("stages", "Stage", Access::kOrgConfig,
+                 {F("pipeline_id", "Pipeline", K::kReference).ref("pipelines").req().idx(),
+                  F("name", "Name", K::kText).req(), F("position", "Position", K::kNumber).req().range(0, 1e6),
+                  F("probability", "Probability (%)", K::kNumber).range(0, 100).req(),
+                  F("kind", "Kind", K::kPicklist).opts({"open", "won", "lost"}).def("open").req()}));
+
+  add(MakeObject("teams", "Team", Access::kOrgConfig,
+                 {F("name", "Name", K::kText).req(), F("manager_id", "Manager", K::kReference).ref("users")}));
+
+  add(MakeObject("users", "User", Access::kUsers,
+                 {F("email", "Email", K::kEmail).req().idx(), F("name", "Name", K::kText).req(),
+                  F("role", "Role", K::kPicklist).opts({"admin", "manager", "rep"}).def("rep").req(),
+                  F("team_id", "Team", K::kReference).ref("teams").idx(), F("active", "Active", K::kBool),
+                  F("last_login_at", "Last login", K::kDateTime).ro()}));
+  return c;
+}
+
+}  // namespace
+
+const Catalog& StandardCatalog() {
+  static const Catalog* c = new Catalog(BuildStandard());
+  return *c;
+}
+
+}  // namespace rapport

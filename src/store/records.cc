@@ -1,0 +1,519 @@
+#include "store/records.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "meta/validate.h"
+
+namespace rapport {
+
+using nlohmann::json;
+
+const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kAdmin: return "admin";
+    case Role::kManager: return "manager";
+    case Role::kRep: return "rep";
+  }
+  return "rep";
+}
+
+bool ParseRole(const std::string& s, Role* out) {
+  if (s == "admin") *out = Role::kAdmin;
+  else if (s == "manager") *out = Role::kManager;
+  else if (s == "rep") *out = Role::kRep;
+  else return false;
+  return true;
+}
+
+const Value& Record::Get(const ObjectDef& def, const std::string& field) const {
+  static const Value kNull;
+  int i = def.IndexOf(field);
+  return i < 0 || i >= static_cast<int>(values.size()) ? kNull : values[i];
+}
+
+int64_t Record::version(const ObjectDef& def) const {
+  const Value& v = Get(def, "version");
+  if (auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  return 0;
+}
+
+namespace {
+
+struct OpName {
+  FilterOp op;
+  const char* name;
+};
+const OpName kOps[] = {{FilterOp::kEq, "eq"},         {FilterOp::kNe, "ne"},
+                       {FilterOp::kLt, "lt"},         {FilterOp::kLte, "lte"},
+                       {FilterOp::kGt, "gt"},         {FilterOp::kGte, "gte"},
+                       {FilterOp::kIn, "in"},         {FilterOp::kNotIn, "not_in"},
+                       {FilterOp::kContains, "contains"}, {FilterOp::kStartsWith, "starts_with"},
+                       {FilterOp::kIsNull, "is_null"}};
+
+std::string Placeholders(size_t n) {
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += i ? ", ?" : "?";
+  return s;
+}
+
+// "id, version, created_at, ..." in the order of def.fields.
+std::string SelectList(const ObjectDef& def) {
+  std::string s;
+  for (const auto& f : def.fields) {
+    if (!s.empty()) s += ", ";
+    s += f.column;
+  }
+  return s;
+}
+
+Record ToRecord(std::vector<Value>&& row) { return Record{std::move(row)}; }
+
+// Restricts rows of owned objects to what the scope may see.
+void AppendVisibility(const TenantScope& s, const ObjectDef& def, std::string* sql, std::vector<Value>* p) {
+  if (def.access != Access::kOwned || s.is_admin()) return;
+  *sql += " AND (owner_id = ?";
+  p->emplace_back(s.user_id());
+  const auto& teams = s.team_ids();
+  if (!teams.empty()) {
+    *sql += " OR team_id IN (" + Placeholders(teams.size()) + ")";
+    for (const auto& t : teams) p->emplace_back(t);
+    if (s.role() == Role::kManager) {
+      *sql += " OR owner_id IN (SELECT id FROM users WHERE org_id = ? AND team_id IN (" +
+              Placeholders(teams.size()) + "))";
+      p->emplace_back(s.org_id());
+      for (const auto& t : teams) p->emplace_back(t);
+    }
+  }
+  *sql += ")";
+}
+
+std::string EscapeLike(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+Status WriteAudit(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                  const std::string& at, const char* action, const std::string& field, const Value& old_v,
+                  const Value& new_v) {
+  auto r = c->Exec(
+      "INSERT INTO audit_log (org_id, id, at, user_id, object, record_id, action, field, old_value, new_value) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {Value{scope.org_id()}, Value{NewId()}, Value{at},
+       scope.user_id().empty() ? Value{} : Value{scope.user_id()}, Value{def.name}, Value{id},
+       Value{std::string(action)}, field.empty() ? Value{} : Value{field},
+       IsNull(old_v) ? Value{} : Value{ValueToString(old_v)}, IsNull(new_v) ? Value{} : Value{ValueToString(new_v)}});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Status WriteOutbox(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                   const std::string& at, const char* action, const json& payload) {
+  auto r = c->Exec(
+      "INSERT INTO outbox (org_id, id, at, object, record_id, action, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {Value{scope.org_id()}, Value{NewId()}, Value{at}, Value{def.name}, Value{id}, Value{std::string(action)},
+       Value{payload.dump()}});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+bool SameValue(const Value& a, const Value& b) {
+  if (a.index() == b.index()) return a == b;
+  // REAL columns may come back as integers from SQLite and vice versa.
+  auto num = [](const Value& v, double* out) {
+    if (auto* i = std::get_if<int64_t>(&v)) { *out = static_cast<double>(*i); return true; }
+    if (auto* d = std::get_if<double>(&v)) { *out = *d; return true; }
+    return false;
+  };
+  double x, y;
+  return num(a, &x) && num(b, &y) && x == y;
+}
+
+json ValueForCursor(const Value& v) {
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  return nullptr;
+}
+
+Value ValueFromCursor(const FieldDef& f, const json& j) {
+  if (j.is_null()) return Value{};
+  if (j.is_string()) return Value{j.get<std::string>()};
+  if (f.name == "version" || StorageOf(f.kind) == StorageClass::kInteger) {
+    return Value{j.is_number_integer() ? j.get<int64_t>() : static_cast<int64_t>(j.get<double>())};
+  }
+  return Value{j.get<double>()};
+}
+
+std::string SortSpec(const std::vector<SortKey>& keys) {
+  std::string s;
+  for (const auto& k : keys) {
+    if (!s.empty()) s += ",";
+    s += (k.descending ? "-" : "") + k.field;
+  }
+  return s;
+}
+
+}  // namespace
+
+bool ParseFilterOp(const std::string& s, FilterOp* out) {
+  for (const auto& o : kOps) {
+    if (s == o.name) { *out = o.op; return true; }
+  }
+  return false;
+}
+
+const char* FilterOpName(FilterOp op) {
+  for (const auto& o : kOps) {
+    if (o.op == op) return o.name;
+  }
+  return "eq";
+}
+
+Result<Record> RecordStore::Get(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                                bool include_deleted) {
+  std::string sql = "SELECT " + SelectList(def) + " FROM " + def.table + " WHERE org_id = ? AND id = ?";
+  std::vector<Value> p{Value{scope.org_id()}, Value{id}};
+  if (!include_deleted) sql += " AND deleted_at IS NULL";
+  AppendVisibility(scope, def, &sql, &p);
+  RP_ASSIGN_OR_RETURN(Rows rows, c->Query(sql, p));
+  if (rows.empty()) return Status::NotFound(def.label + " " + id + " not found");
+  return ToRecord(std::move(rows.rows[0]));
+}
+
+Result<bool> RecordStore::Exists(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id) {
+  RP_ASSIGN_OR_RETURN(Rows rows, c->Query("SELECT 1 FROM " + def.table +
+                                              " WHERE org_id = ? AND id = ? AND deleted_at IS NULL",
+                                          {Value{scope.org_id()}, Value{id}}));
+  return !rows.empty();
+}
+
+Result<Record> RecordStore::Insert(Conn* c, const TenantScope& scope, const ObjectDef& def, const FieldValues& values,
+                                   const std::string& given_id) {
+  const std::string id = given_id.empty() ? NewId() : given_id;
+  const std::string now = NowIso();
+  std::vector<Value> row(def.fields.size());
+  json created = json::object();
+  for (size_t i = 0; i < def.fields.size(); ++i) {
+    const FieldDef& f = def.fields[i];
+    auto it = values.find(f.name);
+    if (f.name == "id") row[i] = Value{id};
+    else if (f.name == "version") row[i] = Value{int64_t{1}};
+    else if (f.name == "created_at" || f.name == "updated_at") row[i] = Value{now};
+    else if (f.name == "created_by" || f.name == "updated_by")
+      row[i] = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
+    else if (f.name == "deleted_at") row[i] = Value{};
+    else if (it != values.end()) row[i] = it->second;
+    else if (f.name == "owner_id" && !scope.user_id().empty()) row[i] = Value{scope.user_id()};
+    else if (!f.default_text.empty()) row[i] = Value{f.default_text};
+    if (!f.system && !IsNull(row[i])) created[f.name] = ValueToJson(f, row[i]);
+  }
+  std::string sql = "INSERT INTO " + def.table + " (org_id, " + SelectList(def) + ") VALUES (?, " +
+                    Placeholders(def.fields.size()) + ")";
+  std::vector<Value> p;
+  p.reserve(row.size() + 1);
+  p.emplace_back(scope.org_id());
+  p.insert(p.end(), row.begin(), row.end());
+  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    auto r = c->Exec(sql, p);
+    if (!r.ok()) {
+      if (r.status().code() == Status::Code::kConflict) return Status::Conflict(def.label + " " + id + " already exists", "id");
+      return r.status();
+    }
+    RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, "create", "", Value{}, Value{created.dump()}));
+    return WriteOutbox(c, scope, def, id, now, "created", json{{"id", id}});
+  });
+  if (!st.ok()) return st;
+  return Record{std::move(row)};
+}
+
+Result<Record> RecordStore::Update(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                                   const FieldValues& changes, std::optional<int64_t> expected_version) {
+  Record out;
+  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Record cur, Get(c, scope, def, id, /*include_deleted=*/true));
+    if (!IsNull(cur.Get(def, "deleted_at")))
+      return Status::Conflict(def.label + " " + id + " is deleted; restore it before changing it");
+    int64_t version = cur.version(def);
+    if (expected_version && *expected_version != version) {
+      return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else (version " +
+                                        std::to_string(version) + ", you sent " + std::to_string(*expected_version) +
+                                        "); reload it and apply your change again");
+    }
+    std::string sets;
+    std::vector<Value> p;
+    std::vector<std::pair<int, Value>> changed;  // field index, new value
+    for (const auto& [name, v] : changes) {
+      int i = def.IndexOf(name);
+      if (i < 0) return Status::InvalidArgument("unknown field '" + name + "'", name);
+      if (SameValue(cur.values[i], v)) continue;
+      sets += def.fields[i].column + " = ?, ";
+      p.push_back(v);
+      changed.emplace_back(i, v);
+    }
+    if (changed.empty()) {
+      out = std::move(cur);
+      return Status::Ok();
+    }
+    const std::string now = NowIso();
+    sets += "version = ?, updated_at = ?, updated_by = ?";
+    p.emplace_back(int64_t{version + 1});
+    p.emplace_back(now);
+    p.push_back(scope.user_id().empty() ? Value{} : Value{scope.user_id()});
+    p.emplace_back(scope.org_id());
+    p.emplace_back(id);
+    p.emplace_back(int64_t{version});
+    RP_ASSIGN_OR_RETURN(int64_t n,
+                        c->Exec("UPDATE " + def.table + " SET " + sets + " WHERE org_id = ? AND id = ? AND version = ?", p));
+    if (n != 1) return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else; reload it");
+    json fields = json::array();
+    for (auto& [i, v] : changed) {
+      RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, "update", def.fields[i].name, cur.values[i], v));
+      fields.push_back(def.fields[i].name);
+      cur.values[i] = v;
+    }
+    cur.values[def.IndexOf("version")] = Value{int64_t{version + 1}};
+    cur.values[def.IndexOf("updated_at")] = Value{now};
+    cur.values[def.IndexOf("updated_by")] = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
+    RP_RETURN_IF_ERROR(WriteOutbox(c, scope, def, id, now, "updated", json{{"id", id}, {"fields", fields}}));
+    out = std::move(cur);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<Record> RecordStore::SetDeleted(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                                       bool deleted, std::optional<int64_t> expected_version) {
+  Record out;
+  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Record cur, Get(c, scope, def, id, /*include_deleted=*/true));
+    bool is_deleted = !IsNull(cur.Get(def, "deleted_at"));
+    if (is_deleted == deleted) {
+      return deleted ? Status::NotFound(def.label + " " + id + " not found")
+                     : Status::Conflict(def.label + " " + id + " is not deleted");
+    }
+    int64_t version = cur.version(def);
+    if (expected_version && *expected_version != version) {
+      return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else (version " +
+                                        std::to_string(version) + "); reload it");
+    }
+    const std::string now = NowIso();
+    Value del = deleted ? Value{now} : Value{};
+    Value who = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
+    RP_ASSIGN_OR_RETURN(int64_t n, c->Exec("UPDATE " + def.table +
+                                               " SET deleted_at = ?, version = ?, updated_at = ?, updated_by = ? "
+                                               "WHERE org_id = ? AND id = ? AND version = ?",
+                                           {del, Value{int64_t{version + 1}}, Value{now}, who, Value{scope.org_id()},
+                                            Value{id}, Value{int64_t{version}}}));
+    if (n != 1) return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else; reload it");
+    const char* action = deleted ? "delete" : "restore";
+    RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, action, "deleted_at", cur.Get(def, "deleted_at"), del));
+    RP_RETURN_IF_ERROR(WriteOutbox(c, scope, def, id, now, deleted ? "deleted" : "restored", json{{"id", id}}));
+    cur.values[def.IndexOf("deleted_at")] = del;
+    cur.values[def.IndexOf("version")] = Value{int64_t{version + 1}};
+    cur.values[def.IndexOf("updated_at")] = Value{now};
+    cur.values[def.IndexOf("updated_by")] = who;
+    out = std::move(cur);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDef& def, const ListQuery& q) {
+  Dialect d{c->backend()};
+  std::string sql = "SELECT " + SelectList(def) + " FROM " + def.table + " WHERE org_id = ?";
+  std::vector<Value> p{Value{scope.org_id()}};
+  switch (q.deleted) {
+    case DeletedFilter::kExclude: sql += " AND deleted_at IS NULL"; break;
+    case DeletedFilter::kOnly: sql += " AND deleted_at IS NOT NULL"; break;
+    case DeletedFilter::kInclude: break;
+  }
+  AppendVisibility(scope, def, &sql, &p);
+
+  for (const auto& flt : q.filters) {
+    const FieldDef* f = def.Find(flt.field);
+    if (!f) return Status::InvalidArgument("filter: unknown field '" + flt.field + "' on " + def.name, flt.field);
+    const std::string& col = f->column;
+    auto need_one = [&]() -> Status {
+      if (flt.values.size() != 1)
+        return Status::InvalidArgument(std::string("filter: ") + FilterOpName(flt.op) + " takes one value", flt.field);
+      return Status::Ok();
+    };
+    switch (flt.op) {
+      case FilterOp::kEq:
+      case FilterOp::kNe: {
+        RP_RETURN_IF_ERROR(need_one());
+        bool eq = flt.op == FilterOp::kEq;
+        if (IsNull(flt.values[0])) {
+          sql += " AND " + col + (eq ? " IS NULL" : " IS NOT NULL");
+        } else {
+          sql += eq ? " AND " + col + " = ?" : " AND (" + col + " <> ? OR " + col + " IS NULL)";
+          p.push_back(flt.values[0]);
+        }
+        break;
+      }
+      case FilterOp::kLt:
+      case FilterOp::kLte:
+      case FilterOp::kGt:
+      case FilterOp::kGte: {
+        RP_RETURN_IF_ERROR(need_one());
+        if (IsNull(flt.values[0])) return Status::InvalidArgument("filter: cannot compare with null", flt.field);
+        const char* op = flt.op == FilterOp::kLt ? " < ?" : flt.op == FilterOp::kLte ? " <= ?"
+                                                        : flt.op == FilterOp::kGt ? " > ?" : " >= ?";
+        sql += " AND " + col + op;
+        p.push_back(flt.values[0]);
+        break;
+      }
+      case FilterOp::kIn:
+      case FilterOp::kNotIn: {
+        if (flt.values.empty() || flt.values.size() > 1000)
+          return Status::InvalidArgument("filter: in takes 1 to 1000 values", flt.field);
+        if (flt.op == FilterOp::kIn) {
+          sql += " AND " + col + " IN (" + Placeholders(flt.values.size()) + ")";
+        } else {
+          sql += " AND (" + col + " NOT IN (" + Placeholders(flt.values.size()) + ") OR " + col + " IS NULL)";
+        }
+        p.insert(p.end(), flt.values.begin(), flt.values.end());
+        break;
+      }
+      case FilterOp::kContains:
+      case FilterOp::kStartsWith: {
+        RP_RETURN_IF_ERROR(need_one());
+        if (StorageOf(f->kind) != StorageClass::kText)
+          return Status::InvalidArgument(std::string("filter: ") + FilterOpName(flt.op) + " applies to text fields only",
+                                         flt.field);
+        std::string v = ValueToString(flt.values[0]);
+        std::string pattern;
+        if (f->kind == FieldKind::kMultiPicklist) pattern = "%" + EscapeLike(json(v).dump()) + "%";
+        else if (flt.op == FilterOp::kContains) pattern = "%" + EscapeLike(v) + "%";
+        else pattern = EscapeLike(v) + "%";
+        sql += " AND " + col + " " + d.ILike() + " ? ESCAPE '\\'";
+        p.emplace_back(pattern);
+        break;
+      }
+      case FilterOp::kIsNull: {
+        bool want_null = flt.values.empty() || !std::holds_alternative<int64_t>(flt.values[0]) ||
+                         std::get<int64_t>(flt.values[0]) != 0;
+        sql += " AND " + col + (want_null ? " IS NULL" : " IS NOT NULL");
+        break;
+      }
+    }
+  }
+
+  // Sort keys, then id in the direction of the last key as the tie-break.
+  std::vector<SortKey> keys;
+  for (const auto& k : q.sort) {
+    const FieldDef* f = def.Find(k.field);
+    if (!f) return Status::InvalidArgument("sort: unknown field '" + k.field + "' on " + def.name, "sort");
+    if (k.field == "id") break;
+    keys.push_back(k);
+  }
+  bool last_desc = keys.empty() ? (!q.sort.empty() && q.sort.back().field == "id" && q.sort.back().descending)
+                                : keys.back().descending;
+  keys.push_back(SortKey{"id", last_desc});
+  const std::string spec = SortSpec(keys);
+
+  if (!q.cursor.empty()) {
+    std::string raw;
+    json cj;
+    if (Base64UrlDecode(q.cursor, &raw)) cj = json::parse(raw, nullptr, false);
+    if (!cj.is_object() || !cj.contains("s") || !cj["s"].is_string() || cj["s"] != spec || !cj.contains("v") ||
+        !cj["v"].is_array() || cj["v"].size() != keys.size()) {
+      return Status::InvalidArgument("cursor is not valid for this sort order; start again without a cursor",
+                                     "cursor");
+    }
+    std::vector<Value> cv;
+    for (size_t i = 0; i < keys.size(); ++i) cv.push_back(ValueFromCursor(*def.Find(keys[i].field), cj["v"][i]));
+    // Keyset: OR over i of (keys before i equal) AND (key i strictly after).
+    // NULLs sort as the smallest value (Dialect::OrderSuffix).
+    std::string any;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const std::string& col = def.Find(keys[i].field)->column;
+      std::string after;
+      if (!keys[i].descending) {
+        after = IsNull(cv[i]) ? col + " IS NOT NULL" : col + " > ?";
+      } else {
+        if (IsNull(cv[i])) continue;  // nothing sorts after NULL descending
+        after = "(" + col + " < ? OR " + col + " IS NULL)";
+      }
+      std::string term = "(";
+      std::vector<Value> tp;
+      for (size_t j = 0; j < i; ++j) {
+        const std::string& cj_col = def.Find(keys[j].field)->column;
+        if (IsNull(cv[j])) term += cj_col + " IS NULL AND ";
+        else {
+          term += cj_col + " = ? AND ";
+          tp.push_back(cv[j]);
+        }
+      }
+      term += after + ")";
+      if (!IsNull(cv[i])) tp.push_back(cv[i]);
+      any += any.empty() ? term : " OR " + term;
+      p.insert(p.end(), tp.begin(), tp.end());
+    }
+    if (any.empty()) any = "1 = 0";
+    sql += " AND (" + any + ")";
+    // A redundant bound on the first key lets the database seek the index.
+    const std::string& first = def.Find(keys[0].field)->column;
+    if (!IsNull(cv[0])) {
+      sql += keys[0].descending ? " AND (" + first + " <= ? OR " + first + " IS NULL)" : " AND " + first + " >= ?";
+      p.push_back(cv[0]);
+    }
+  }
+
+  sql += " ORDER BY ";
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i) sql += ", ";
+    sql += def.Find(keys[i].field)->column + d.OrderSuffix(keys[i].descending);
+  }
+  int limit = q.limit;
+  if (limit < 1 || limit > 1000) return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
+  sql += " LIMIT " + std::to_string(limit + 1);
+
+  RP_ASSIGN_OR_RETURN(Rows rows, c->Query(sql, p));
+  Page page;
+  bool more = static_cast<int>(rows.size()) > limit;
+  if (more) rows.rows.resize(limit);
+  page.records.reserve(rows.size());
+  for (auto& r : rows.rows) page.records.push_back(ToRecord(std::move(r)));
+  if (more) {
+    const Record& last = page.records.back();
+    json v = json::array();
+    for (const auto& k : keys) v.push_back(ValueForCursor(last.Get(def, k.field)));
+    page.next_cursor = Base64UrlEncode(json{{"s", spec}, {"v", v}}.dump());
+  }
+  return page;
+}
+
+Result<std::vector<AuditEntry>> RecordStore::History(Conn* c, const TenantScope& scope, const ObjectDef& def,
+                                                     const std::string& id) {
+  RP_ASSIGN_OR_RETURN(Record r, Get(c, scope, def, id, /*include_deleted=*/true));
+  (void)r;
+  RP_ASSIGN_OR_RETURN(Rows rows,
+                      c->Query("SELECT id, at, user_id, action, field, old_value, new_value FROM audit_log "
+                               "WHERE org_id = ? AND object = ? AND record_id = ? ORDER BY id",
+                               {Value{scope.org_id()}, Value{def.name}, Value{id}}));
+  std::vector<AuditEntry> out;
+  for (auto& row : rows.rows) {
+    AuditEntry e;
+    e.id = ValueToString(row[0]);
+    e.at = ValueToString(row[1]);
+    e.user_id = ValueToString(row[2]);
+    e.action = ValueToString(row[3]);
+    e.field = ValueToString(row[4]);
+    e.has_old = !IsNull(row[5]);
+    e.old_value = ValueToString(row[5]);
+    e.has_new = !IsNull(row[6]);
+    e.new_value = ValueToString(row[6]);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace rapport
