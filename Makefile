@@ -4,6 +4,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
+MAKEFLAGS  += --no-print-directory
 DB         ?= sqlite:data/rapport.db
 LISTEN     ?= 127.0.0.1:8080
 PG_DIR     ?= $(CURDIR)/$(BUILD)/pgtest

@@ -88,8 +88,11 @@ json BuildOpenApi(const Catalog& cat) {
           {"properties",
            {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}, {"field", {{"type", json::array({"string", "null"})}}}}}}}}}};
   for (int code : {400, 401, 403, 404, 409, 412, 413, 422, 429}) {
-    comps["responses"]["E" + std::to_string(code)] = {{"description", "Error " + std::to_string(code)},
-                                                      {"content", JsonContent(Ref("Error"))}};
+    std::string key = "E";
+    key += std::to_string(code);
+    std::string desc = "Error ";
+    desc += std::to_string(code);
+    comps["responses"][key] = {{"description", desc}, {"content", JsonContent(Ref("Error"))}};
   }
   comps["parameters"]["Id"] = {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}};
   comps["parameters"]["IfMatch"] = {{"name", "If-Match"}, {"in", "header"}, {"required", false},
