@@ -199,10 +199,22 @@ Server::Server() {
   admin_token_ = admin_token_.substr(0, admin_token_.find('\n'));
 
   port_ = FreePort();
+  Start();
+}
+
+void Server::CrashAndRestart() {
+  kill(pid_, SIGKILL);
+  int st;
+  waitpid(pid_, &st, 0);
+  pid_ = -1;
+  Start();
+}
+
+void Server::Start() {
   pid_ = fork();
   if (pid_ == 0) {
     std::string log = dir_ + "/server.log";
-    FILE* f = freopen(log.c_str(), "w", stderr);
+    FILE* f = freopen(log.c_str(), "a", stderr);
     (void)f;
     FILE* o = freopen((dir_ + "/server.out").c_str(), "w", stdout);
     (void)o;

@@ -50,8 +50,12 @@ class Server {
   const std::string& admin_token() const { return admin_token_; }
   // Runs `rapport ARGS --db URL` and returns its stdout (asserts exit 0).
   std::string Cli(const std::string& args) const;
+  // Kills the server with SIGKILL (no clean shutdown), then starts it again
+  // on the same port and database.
+  void CrashAndRestart();
 
  private:
+  void Start();
   int port_ = 0;
   int pid_ = -1;
   std::string dir_, db_url_, admin_email_, admin_password_, admin_token_, pg_db_;
