@@ -35,7 +35,8 @@ const std::string& DummyHash() {
 }  // namespace
 
 Result<Principal> Auth::LoadPrincipal(Conn* c, const std::string& org_id, const std::string& user_id) {
-  RP_ASSIGN_OR_RETURN(Rows r, c->Query("SELECT u.email, u.name, u.role, u.team_id, u.active, o.meta_version "
+  RP_ASSIGN_OR_RETURN(Rows r, c->Query("SELECT u.email, u.name, u.role, u.team_id, u.active, o.meta_version, "
+                                       "u.must_change_password "
                                        "FROM users u JOIN organisations o ON o.id = u.org_id "
                                        "WHERE u.org_id = ? AND u.id = ? AND u.deleted_at IS NULL",
                                        {Value{org_id}, Value{user_id}}));
@@ -59,6 +60,7 @@ Result<Principal> Auth::LoadPrincipal(Conn* c, const std::string& org_id, const 
   p.email = ValueToString(row[0]);
   p.name = ValueToString(row[1]);
   p.meta_version = std::get<int64_t>(row[5]);
+  p.must_change_password = std::get_if<int64_t>(&row[6]) && std::get<int64_t>(row[6]) != 0;
   return p;
 }
 
@@ -219,15 +221,30 @@ Status Auth::RevokeToken(Conn* c, const std::string& token_id) {
   return Status::Ok();
 }
 
-Status Auth::SetPassword(Conn* c, const TenantScope& scope, const std::string& user_id, const std::string& password) {
+Status Auth::SetPassword(Conn* c, const TenantScope& scope, const std::string& user_id, const std::string& password,
+                         bool one_time) {
   if (password.size() < 10) return Status::InvalidArgument("password must have at least 10 characters", "password");
   if (password.size() > 1024) return Status::InvalidArgument("password is too long", "password");
   std::string hash = HashPassword(password);
   if (hash.empty()) return Status::Internal("cannot hash password (out of memory?)");
-  RP_ASSIGN_OR_RETURN(int64_t n, c->Exec("UPDATE users SET password_hash = ? WHERE org_id = ? AND id = ?",
-                                         {Value{hash}, Value{scope.org_id()}, Value{user_id}}));
+  RP_ASSIGN_OR_RETURN(int64_t n, c->Exec("UPDATE users SET password_hash = ?, must_change_password = ? "
+                                         "WHERE org_id = ? AND id = ?",
+                                         {Value{hash}, Value{int64_t{one_time ? 1 : 0}}, Value{scope.org_id()},
+                                          Value{user_id}}));
   if (n == 0) return Status::NotFound("user " + user_id + " not found");
   return Status::Ok();
+}
+
+Status Auth::ChangePassword(Conn* c, const Principal& p, const std::string& current, const std::string& next) {
+  RP_ASSIGN_OR_RETURN(Rows r, c->Query("SELECT password_hash FROM users WHERE org_id = ? AND id = ?",
+                                       {Value{p.scope.org_id()}, Value{p.scope.user_id()}}));
+  if (r.empty() || !VerifyPassword(ValueToString(r.rows[0][0]), current))
+    return Status::InvalidArgument("current_password: is wrong", "current_password");
+  if (next == current) return Status::InvalidArgument("new_password: must differ from the current one", "new_password");
+  Status st = SetPassword(c, p.scope, p.scope.user_id(), next, false);
+  if (!st.ok() && st.code() == Status::Code::kInvalidArgument)
+    return Status::InvalidArgument("new_password: " + st.message(), "new_password");
+  return st;
 }
 
 }  // namespace rapport

@@ -24,6 +24,7 @@ struct Principal {
   std::string csrf_token;    // session's CSRF token
   std::string session_id;
   int64_t meta_version = 0;  // organisation metadata version (catalogue cache key)
+  bool must_change_password = false;  // signed in with a one-time password
 };
 
 struct LoginResult {
@@ -63,7 +64,12 @@ class Auth {
   static Status RevokeToken(Conn* c, const std::string& token_id);
 
   // Sets a user's password (argon2id). InvalidArgument if shorter than 10.
-  static Status SetPassword(Conn* c, const TenantScope& scope, const std::string& user_id, const std::string& password);
+  // `one_time`: the user must choose a new password after signing in with it
+  // (set for generated passwords).
+  static Status SetPassword(Conn* c, const TenantScope& scope, const std::string& user_id, const std::string& password,
+                            bool one_time = false);
+  // Replaces the signed-in user's password after checking the current one.
+  static Status ChangePassword(Conn* c, const Principal& p, const std::string& current, const std::string& next);
 
  private:
   static Result<Principal> LoadPrincipal(Conn* c, const std::string& org_id, const std::string& user_id);

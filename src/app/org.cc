@@ -49,7 +49,7 @@ Result<InitResult> InitOrganisation(Conn* c, const std::string& org_name, const 
                                             out.admin_id));
     (void)admin;
     out.password = RandomToken(12);
-    RP_RETURN_IF_ERROR(Auth::SetPassword(c, scope, out.admin_id, out.password));
+    RP_RETURN_IF_ERROR(Auth::SetPassword(c, scope, out.admin_id, out.password, /*one_time=*/true));
     // The default pipeline: stages as data, with probabilities and kinds.
     const ObjectDef& pipelines = *cat.Find("pipelines");
     const ObjectDef& stages = *cat.Find("stages");

@@ -222,7 +222,7 @@ int RunCli(int argc, char** argv) {
     std::string pw = RandomToken(12);
     TenantScope scope = TenantScope::ForOperator(ValueToString(u->rows[0][0]));
     Status st = InTransaction(c, TxMode::kWrite, [&] {
-      Status s = Auth::SetPassword(c, scope, ValueToString(u->rows[0][1]), pw);
+      Status s = Auth::SetPassword(c, scope, ValueToString(u->rows[0][1]), pw, /*one_time=*/true);
       if (!s.ok()) return s;
       auto d = c->Exec("DELETE FROM login_attempts WHERE attempt_key = ?", {Value{"email:" + email}});
       return d.ok() ? Status::Ok() : d.status();

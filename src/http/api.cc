@@ -373,8 +373,12 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
   if (seg[0] == "auth" && seg.size() == 2) {
     if (seg[1] == "logout" && m == "POST") return Logout(p, c);
     if (seg[1] == "me" && m == "GET") return Me(p);
+    if (seg[1] == "password" && m == "POST") return ChangePassword(p, c, req);
     return Error(Status::NotFound("no route for " + m + " " + req.path));
   }
+  // A one-time password opens a session that can only choose a new password.
+  if (p.via_session && p.must_change_password)
+    return Error(Status::PermissionDenied("choose a new password first (POST /api/v1/auth/password)"));
   if (seg[0] == "metadata") {
     if (seg.size() == 3 && seg[2] == "fields") {
       if (m == "GET") return ListFields(p, c, seg[1]);
@@ -433,7 +437,9 @@ HttpResponse Api::Login(HttpRequest& req, Conn* c) {
                {"name", r->principal.name},
                {"role", RoleName(r->principal.scope.role())},
                {"org_id", r->principal.scope.org_id()}};
-  HttpResponse res = JsonResponse(200, {{"user", user}, {"csrf_token", r->csrf_token}});
+  HttpResponse res = JsonResponse(200, {{"user", user},
+                                        {"csrf_token", r->csrf_token},
+                                        {"must_change_password", r->principal.must_change_password}});
   std::string cookie = std::string(kCookieName) + "=" + r->session_token +
                        "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(r->expires_in_s);
   if (opts_.secure_cookies) cookie += "; Secure";
@@ -451,6 +457,27 @@ HttpResponse Api::Logout(const Principal& p, Conn* c) {
   return res;
 }
 
+HttpResponse Api::ChangePassword(const Principal& p, Conn* c, const HttpRequest& req) {
+  auto body = ParseJsonBody(req.body);
+  if (!body.ok()) return Error(body.status());
+  const json& b = *body;
+  if (!b.is_object()) return Error(Status::InvalidArgument("request body must be a JSON object"));
+  for (auto it = b.begin(); it != b.end(); ++it) {
+    if (it.key() != "current_password" && it.key() != "new_password")
+      return Error(Status::InvalidArgument("unknown field '" + it.key() + "'", it.key()));
+  }
+  for (const char* f : {"current_password", "new_password"}) {
+    if (!b.contains(f) || !b[f].is_string() || b[f].get<std::string>().empty())
+      return Error(Status::InvalidArgument(std::string(f) + ": is required", f));
+  }
+  Status st = Auth::ChangePassword(c, p, b["current_password"], b["new_password"]);
+  if (!st.ok()) return Error(st);
+  spdlog::info("auth: {} changed their password", p.email);
+  HttpResponse res;
+  res.status = 204;
+  return res;
+}
+
 HttpResponse Api::Me(const Principal& p) {
   json user = {{"id", p.scope.user_id()},
                {"email", p.email},
@@ -458,7 +485,7 @@ HttpResponse Api::Me(const Principal& p) {
                {"role", RoleName(p.scope.role())},
                {"org_id", p.scope.org_id()},
                {"team_ids", p.scope.team_ids()}};
-  json out = {{"user", user}};
+  json out = {{"user", user}, {"must_change_password", p.must_change_password}};
   if (p.via_session) out["csrf_token"] = p.csrf_token;
   return JsonResponse(200, out);
 }
@@ -611,7 +638,7 @@ HttpResponse Api::Create(const Principal& p, Conn* c, const Catalog& cat, const 
         password = RandomToken(12);
         generated = true;
       }
-      RP_RETURN_IF_ERROR(Auth::SetPassword(c, p.scope, ValueToString(rec.Get(def, "id")), password));
+      RP_RETURN_IF_ERROR(Auth::SetPassword(c, p.scope, ValueToString(rec.Get(def, "id")), password, generated));
     }
     return Status::Ok();
   });

@@ -40,6 +40,7 @@ class Api {
   HttpResponse Login(HttpRequest& req, Conn* c);
   HttpResponse Logout(const Principal& p, Conn* c);
   HttpResponse Me(const Principal& p);
+  HttpResponse ChangePassword(const Principal& p, Conn* c, const HttpRequest& req);
   HttpResponse OpenApi(const HttpRequest& req, Conn* c);
   HttpResponse ListFields(const Principal& p, Conn* c, const std::string& object);
   HttpResponse AddField(const Principal& p, Conn* c, const std::string& object, const HttpRequest& req);

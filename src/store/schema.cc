@@ -85,7 +85,10 @@ Status EnsureObjectTable(Conn* conn, const ObjectDef& def) {
     std::string type = f.name == "version" ? d.ColumnType(StorageClass::kInteger) : d.ColumnType(StorageOf(f.kind));
     cols.emplace_back(f.column, type);
   }
-  if (def.name == "users") cols.emplace_back("password_hash", d.ColumnType(StorageClass::kText));
+  if (def.name == "users") {  // credentials: never in metadata, never returned
+    cols.emplace_back("password_hash", d.ColumnType(StorageClass::kText));
+    cols.emplace_back("must_change_password", d.ColumnType(StorageClass::kInteger));
+  }
   if (existing.empty()) {
     std::string sql = "CREATE TABLE IF NOT EXISTS " + def.table + " (org_id " + d.ColumnType(StorageClass::kText) +
                       " NOT NULL, id " + d.ColumnType(StorageClass::kText) + " NOT NULL";

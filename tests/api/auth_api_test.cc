@@ -62,6 +62,25 @@ TEST_F(AuthApi, SessionLoginNeedsCsrfForUnsafeRequests) {
   std::string csrf = ok.json()["csrf_token"];
   EXPECT_EQ(ok.json()["user"]["role"], "admin");
 
+  // Signed in with the one-time password: only a password change is allowed.
+  EXPECT_EQ(ok.json()["must_change_password"], true);
+  EXPECT_EQ(c.Request("GET", "/api/v1/leads", "", {{"Cookie", cookie}}).status, 403);
+  auto weak = c.Request("POST", "/api/v1/auth/password",
+                        json{{"current_password", server_->admin_password()}, {"new_password", "short"}}.dump(),
+                        {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(weak.json()["error"]["field"], "new_password");
+  auto wrong_current = c.Request("POST", "/api/v1/auth/password",
+                                 json{{"current_password", "nope"}, {"new_password", "a much better passphrase"}}.dump(),
+                                 {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(wrong_current.status, 400);
+  EXPECT_EQ(wrong_current.json()["error"]["field"], "current_password");
+  auto changed = c.Request("POST", "/api/v1/auth/password",
+                           json{{"current_password", server_->admin_password()},
+                                {"new_password", "a much better passphrase"}}.dump(),
+                           {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(changed.status, 204) << changed.body;
+
   auto me = c.Request("GET", "/api/v1/auth/me", "", {{"Cookie", cookie}});
   ASSERT_EQ(me.status, 200);
   EXPECT_EQ(me.json()["csrf_token"], csrf);
@@ -113,6 +132,7 @@ TEST_F(AuthApi, CreatedUserCanSignInWithTheOneTimePassword) {
   auto ok = c.Request("POST", "/api/v1/auth/login", json{{"email", "new.rep@example.com"}, {"password", pw}}.dump());
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.json()["user"]["role"], "rep");
+  EXPECT_EQ(ok.json()["must_change_password"], true);
   // Duplicate email, bad role.
   EXPECT_EQ(admin_->Post("/api/v1/users", {{"email", "new.rep@example.com"}, {"name", "X"}, {"role", "rep"}}).status, 409);
   auto bad_role = admin_->Post("/api/v1/users", {{"email", "x@example.com"}, {"name", "X"}, {"role", "emperor"}});
