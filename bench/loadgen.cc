@@ -11,6 +11,7 @@
 // The same binary measures nginx and rapport, so both pay the same client
 // cost on this machine (docs/decisions/003-benchmark-method.md).
 #include <arpa/inet.h>
+#include <sys/resource.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -54,6 +55,7 @@ void Usage() {
   --rand-range R      {m.*} placeholders use a random contact m in [0, R)
   --seq-start K       first sequence number for {n} (default 0)
   --kv FILE           write results as key=value lines
+  --save-body FILE    write the body of the first 2xx response here
   --label NAME        name printed with the results
   -q, --quiet         only the one-line summary
 Placeholders (URL-encoded in the path, JSON-escaped in the body):
@@ -143,7 +145,7 @@ struct Config {
   bool has_body = false;
   std::vector<std::string> headers;
   std::vector<std::string> ids;
-  std::string ids_out, kv_out, label = "load";
+  std::string ids_out, kv_out, save_body, label = "load";
   unsigned long long rand_range = 1;
   unsigned long long seq_start = 0;
   bool quiet = false;
@@ -189,9 +191,10 @@ struct ThreadResult {
   std::vector<uint32_t> lat_us;  // recorded requests only
   long long ok = 0, non2xx = 0, sock_errors = 0, reconnects = 0;
   long long bytes_in = 0;
+  long long completed = 0;  // every answered request, warm-up included
   std::map<int, long long> statuses;
   std::vector<std::string> ids;
-  std::string first_error;
+  std::string first_error, first_body;
   Clock::time_point last_end{};
 };
 
@@ -360,6 +363,7 @@ bool ParseArgs(int argc, char** argv, Config* cfg) {
     else if (a == "--rand-range") cfg->rand_range = std::strtoull(need(i), nullptr, 10);
     else if (a == "--seq-start") cfg->seq_start = std::strtoull(need(i), nullptr, 10);
     else if (a == "--kv") cfg->kv_out = need(i);
+    else if (a == "--save-body") cfg->save_body = need(i);
     else if (a == "--label") cfg->label = need(i);
     else if (a == "-q" || a == "--quiet") cfg->quiet = true;
     else if (a == "-h" || a == "--help") {
@@ -490,6 +494,7 @@ int main(int argc, char** argv) {
           conn.Close();
           ++r.reconnects;
         }
+        ++r.completed;
         if (!record) continue;
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(end - start).count();
         r.lat_us.push_back(static_cast<uint32_t>(std::min<long long>(us, 0xFFFFFFFFll)));
@@ -498,6 +503,7 @@ int main(int argc, char** argv) {
         ++r.statuses[status];
         if (status >= 200 && status < 300) {
           ++r.ok;
+          if (r.first_body.empty() && !cfg.save_body.empty()) r.first_body = body_in;
           if (!cfg.ids_out.empty()) {
             std::string id = ExtractId(body_in);
             if (!id.empty()) r.ids.push_back(std::move(id));
@@ -513,7 +519,7 @@ int main(int argc, char** argv) {
   auto t_end = Clock::now();
 
   std::vector<uint32_t> all;
-  long long ok = 0, non2xx = 0, sock = 0, reconnects = 0, bytes = 0;
+  long long ok = 0, non2xx = 0, sock = 0, reconnects = 0, bytes = 0, completed = 0;
   std::map<int, long long> statuses;
   std::string first_error;
   Clock::time_point last_end = measure_from;
@@ -524,6 +530,7 @@ int main(int argc, char** argv) {
     sock += r.sock_errors;
     reconnects += r.reconnects;
     bytes += r.bytes_in;
+    completed += r.completed;
     for (auto& [s, c] : r.statuses) statuses[s] += c;
     if (first_error.empty()) first_error = r.first_error;
     if (r.last_end > last_end) last_end = r.last_end;
@@ -548,6 +555,12 @@ int main(int argc, char** argv) {
     for (auto& [s, c] : statuses) std::printf(" %d=%lld", s, c);
     std::printf("\n");
   }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  double client_cpu_us = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+                         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  double client_us_per_req = completed ? client_cpu_us / static_cast<double>(completed) : 0;
+  if (!cfg.quiet) std::printf("  load generator CPU %.1f us per request\n", client_us_per_req);
   if (!first_error.empty()) std::fprintf(stderr, "  [%s] first error: %s\n", cfg.label.c_str(), first_error.c_str());
 
   if (!cfg.ids_out.empty()) {
@@ -561,13 +574,21 @@ int main(int argc, char** argv) {
     }
     if (!cfg.quiet) std::printf("  saved %zu ids to %s\n", n, cfg.ids_out.c_str());
   }
+  if (!cfg.save_body.empty()) {
+    for (auto& r : results) {
+      if (r.first_body.empty()) continue;
+      std::ofstream(cfg.save_body) << r.first_body;
+      break;
+    }
+  }
   if (!cfg.kv_out.empty()) {
     std::ofstream kv(cfg.kv_out);
     kv << "label=" << cfg.label << "\nconnections=" << cfg.connections << "\nrequests=" << total
        << "\nok=" << ok << "\nnon2xx=" << non2xx << "\nsocket_errors=" << sock << "\nerrors=" << (non2xx + sock)
        << "\nseconds=" << secs << "\nrps=" << rps << "\nmean_ms=" << mean << "\np50_ms=" << p50 << "\np90_ms=" << p90
        << "\np99_ms=" << p99 << "\np999_ms=" << p999 << "\nmax_ms=" << mx << "\nbody_bytes="
-       << (total ? bytes / total : 0) << "\n";
+       << (total ? bytes / total : 0) << "\nall_requests=" << completed
+       << "\nclient_cpu_us_per_req=" << client_us_per_req << "\n";
   }
   return (ok == 0 && total > 0) || total == 0 ? 1 : 0;
 }

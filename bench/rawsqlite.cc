@@ -11,7 +11,8 @@
 // for a duration or a row count, whichever ends first.
 //
 //   rapport_rawsqlite --db bench/out/raw.db [--threads 16] [--insert-seconds 10]
-//       [--max-inserts 100000] [--fill 100000] [--select-seconds 10] [--indexes] [--kv FILE]
+//       [--max-inserts 100000] [--fill 100000] [--select-seconds 10] [--indexes]
+//       [--synchronous FULL|NORMAL] [--kv FILE]
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -41,6 +42,8 @@ constexpr const char* kColumns =
     "id, first_name, last_name, email, phone, title, street, city, postcode, country, source, source_ref, "
     "created_at, updated_at";
 
+std::string g_synchronous = "FULL";  // --synchronous: FULL as the server, or NORMAL to show its cost
+
 sqlite3* Open(const std::string& path) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
@@ -50,7 +53,9 @@ sqlite3* Open(const std::string& path) {
   }
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   char* err = nullptr;
-  if (sqlite3_exec(db, kPragmas, nullptr, nullptr, &err) != SQLITE_OK) {
+  std::string pragmas = kPragmas;
+  if (g_synchronous != "FULL") pragmas += " PRAGMA synchronous=" + g_synchronous + ";";
+  if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::fprintf(stderr, "rapport_rawsqlite: pragmas: %s\n", err ? err : "?");
     std::exit(1);
   }
@@ -176,11 +181,19 @@ int main(int argc, char** argv) {
     else if (a == "--select-seconds") select_seconds = std::atof(val().c_str());
     else if (a == "--max-selects") max_selects = std::atoll(val().c_str());
     else if (a == "--indexes") indexes = true;
+    else if (a == "--synchronous") {
+      g_synchronous = val();
+      if (g_synchronous != "FULL" && g_synchronous != "NORMAL" && g_synchronous != "OFF") {
+        std::fprintf(stderr, "rapport_rawsqlite: --synchronous takes FULL, NORMAL or OFF\n");
+        return 2;
+      }
+    }
     else if (a == "--kv") kv = val();
     else {
       std::fprintf(stderr,
                    "usage: rapport_rawsqlite --db PATH [--threads 16] [--insert-seconds 10] [--max-inserts 100000]\n"
-                   "         [--fill 100000] [--select-seconds 10] [--max-selects N] [--indexes] [--kv FILE]\n");
+                   "         [--fill 100000] [--select-seconds 10] [--max-selects N] [--indexes] [--synchronous FULL|NORMAL]\n"
+                   "         [--kv FILE]\n");
       return 2;
     }
   }
@@ -238,9 +251,10 @@ int main(int argc, char** argv) {
                            sqlite3_finalize(ins);
                            sqlite3_close_v2(db);
                          });
-  std::printf("raw sqlite inserts: %lld rows in %.2f s = %.0f rows/s (%d threads, 1 tx/row)  p50 %.2f  p99 %.2f  "
+  std::printf("raw sqlite inserts (synchronous=%s): %lld rows in %.2f s = %.0f rows/s (%d threads, 1 tx/row)  p50 %.2f  p99 %.2f  "
               "p99.9 %.2f  max %.2f ms  errors %lld\n",
-              ins.ops, ins.secs, ins.Rate(), threads, ins.Pct(0.5), ins.Pct(0.99), ins.Pct(0.999), ins.Pct(1.0),
+              g_synchronous.c_str(), ins.ops, ins.secs, ins.Rate(), threads, ins.Pct(0.5), ins.Pct(0.99), ins.Pct(0.999),
+              ins.Pct(1.0),
               ins.errors);
 
   // Untimed top-up so that selects run over `fill` rows (as the API's do).
@@ -313,7 +327,7 @@ int main(int argc, char** argv) {
 
   if (!kv.empty()) {
     std::ofstream f(kv);
-    f << "threads=" << threads << "\ninsert_rows=" << ins.ops << "\ninsert_seconds=" << ins.secs
+    f << "threads=" << threads << "\nsynchronous=" << g_synchronous << "\ninsert_rows=" << ins.ops << "\ninsert_seconds=" << ins.secs
       << "\ninsert_rps=" << ins.Rate() << "\ninsert_p50_ms=" << ins.Pct(0.5) << "\ninsert_p99_ms=" << ins.Pct(0.99)
       << "\ninsert_p999_ms=" << ins.Pct(0.999) << "\ninsert_max_ms=" << ins.Pct(1.0)
       << "\ninsert_errors=" << ins.errors << "\nselect_rows=" << rows << "\nselects=" << sel.ops

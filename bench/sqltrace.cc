@@ -20,6 +20,7 @@
 namespace {
 
 std::mutex mu;
+thread_local bool in_exec = false;  // sqlite3_exec steps its statements itself
 
 FILE* Out() {
   static FILE* f = [] {
@@ -45,7 +46,7 @@ extern "C" {
 int sqlite3_step(sqlite3_stmt* stmt) {
   using Fn = int (*)(sqlite3_stmt*);
   static Fn real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "sqlite3_step"));
-  if (stmt && !sqlite3_stmt_busy(stmt)) Log(sqlite3_db_handle(stmt), "", sqlite3_sql(stmt));
+  if (stmt && !in_exec && !sqlite3_stmt_busy(stmt)) Log(sqlite3_db_handle(stmt), "", sqlite3_sql(stmt));
   return real(stmt);
 }
 
@@ -53,7 +54,10 @@ int sqlite3_exec(sqlite3* db, const char* sql, int (*cb)(void*, int, char**, cha
   using Fn = int (*)(sqlite3*, const char*, int (*)(void*, int, char**, char**), void*, char**);
   static Fn real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "sqlite3_exec"));
   Log(db, "exec: ", sql);
-  return real(db, sql, cb, arg, err);
+  in_exec = true;
+  int rc = real(db, sql, cb, arg, err);
+  in_exec = false;
+  return rc;
 }
 
 }  // extern "C"

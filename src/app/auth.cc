@@ -34,14 +34,23 @@ const std::string& DummyHash() {
 
 }  // namespace
 
+// The user columns a Principal is built from (PrincipalFromRow reads them in
+// this order), joined to the organisation for its metadata version.
+#define RP_PRINCIPAL_COLUMNS \
+  "u.email, u.name, u.role, u.team_id, u.active, o.meta_version, u.must_change_password, u.id "
+
 Result<Principal> Auth::LoadPrincipal(Conn* c, const std::string& org_id, const std::string& user_id) {
-  RP_ASSIGN_OR_RETURN(Rows r, c->Query("SELECT u.email, u.name, u.role, u.team_id, u.active, o.meta_version, "
-                                       "u.must_change_password "
+  RP_ASSIGN_OR_RETURN(Rows r, c->Query("SELECT " RP_PRINCIPAL_COLUMNS
                                        "FROM users u JOIN organisations o ON o.id = u.org_id "
                                        "WHERE u.org_id = ? AND u.id = ? AND u.deleted_at IS NULL",
                                        {Value{org_id}, Value{user_id}}));
   if (r.empty()) return Status::Unauthenticated("user no longer exists");
-  auto& row = r.rows[0];
+  return PrincipalFromRow(c, org_id, r.rows[0], 0);
+}
+
+Result<Principal> Auth::PrincipalFromRow(Conn* c, const std::string& org_id, const std::vector<Value>& all, size_t at) {
+  std::vector<Value> row(all.begin() + static_cast<long>(at), all.end());
+  std::string user_id = ValueToString(row[7]);
   if (auto* a = std::get_if<int64_t>(&row[4]); a && *a == 0) return Status::Unauthenticated("user is deactivated");
   Role role = Role::kRep;
   ParseRole(ValueToString(row[2]), &role);
@@ -67,11 +76,14 @@ Result<Principal> Auth::LoadPrincipal(Conn* c, const std::string& org_id, const 
 Result<Principal> Auth::AuthenticateToken(Conn* c, const std::string& token) {
   std::string org, secret;
   if (!SplitToken(token, "rpt_", '_', &org, &secret)) return Status::Unauthenticated("malformed API token");
-  RP_ASSIGN_OR_RETURN(Rows r, c->Query("SELECT id, user_id, revoked_at, last_used_at FROM api_tokens "
-                                       "WHERE org_id = ? AND token_hash = ?",
+  // One statement: the token, its user and the organisation.
+  RP_ASSIGN_OR_RETURN(Rows r, c->Query("SELECT t.revoked_at, " RP_PRINCIPAL_COLUMNS
+                                       "FROM api_tokens t JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id "
+                                       "AND u.deleted_at IS NULL JOIN organisations o ON o.id = t.org_id "
+                                       "WHERE t.org_id = ? AND t.token_hash = ?",
                                        {Value{org}, Value{Sha256Hex(token)}}));
-  if (r.empty() || !IsNull(r.rows[0][2])) return Status::Unauthenticated("invalid or revoked API token");
-  return LoadPrincipal(c, org, ValueToString(r.rows[0][1]));
+  if (r.empty() || !IsNull(r.rows[0][0])) return Status::Unauthenticated("invalid or revoked API token");
+  return PrincipalFromRow(c, org, r.rows[0], 1);
 }
 
 Result<Principal> Auth::AuthenticateSession(Conn* c, const std::string& cookie) {

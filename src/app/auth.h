@@ -73,6 +73,9 @@ class Auth {
 
  private:
   static Result<Principal> LoadPrincipal(Conn* c, const std::string& org_id, const std::string& user_id);
+  // Builds a Principal from the principal columns of `row` starting at `at`.
+  static Result<Principal> PrincipalFromRow(Conn* c, const std::string& org_id, const std::vector<Value>& row,
+                                            size_t at);
 };
 
 }  // namespace rapport

@@ -57,14 +57,24 @@ Result<InitResult> InitOrganisation(Conn* c, const std::string& org_name, const 
                                                       {{"name", Value{std::string("Sales")}},
                                                        {"is_default", Value{int64_t{1}}}}));
     Value pid = p.Get(pipelines, "id");
+    // Exit criteria from "Needs analysis" on: budget and decision maker known
+    // before a proposal; a meeting (demo) held and a close date before
+    // negotiating. Admins change them in the stage settings.
     struct S {
       const char* name;
       double prob;
       const char* kind;
+      double days;
+      const char* fields;
+      const char* activities;
     };
-    const S kStages[] = {{"Prospecting", 10, "open"},  {"Qualification", 20, "open"}, {"Needs analysis", 40, "open"},
-                         {"Proposal", 60, "open"},     {"Negotiation", 80, "open"},   {"Closed won", 100, "won"},
-                         {"Closed lost", 0, "lost"}};
+    const S kStages[] = {{"Prospecting", 10, "open", 14, "", ""},
+                         {"Qualification", 20, "open", 14, "", ""},
+                         {"Needs analysis", 40, "open", 21, "amount, contact_id", ""},
+                         {"Proposal", 60, "open", 14, "close_date", "[\"meeting\"]"},
+                         {"Negotiation", 80, "open", 14, "", ""},
+                         {"Closed won", 100, "won", 0, "", ""},
+                         {"Closed lost", 0, "lost", 0, "", ""}};
     int pos = 1;
     for (const auto& s : kStages) {
       RP_ASSIGN_OR_RETURN(Record st, RecordStore::Insert(c, scope, stages,
@@ -72,7 +82,11 @@ Result<InitResult> InitOrganisation(Conn* c, const std::string& org_name, const 
                                                           {"name", Value{std::string(s.name)}},
                                                           {"position", Value{double(pos++)}},
                                                           {"probability", Value{s.prob}},
-                                                          {"kind", Value{std::string(s.kind)}}}));
+                                                          {"kind", Value{std::string(s.kind)}},
+                                                          {"expected_days", Value{s.days}},
+                                                          {"required_fields", *s.fields ? Value{std::string(s.fields)} : Value{}},
+                                                          {"required_activities",
+                                                           *s.activities ? Value{std::string(s.activities)} : Value{}}}));
       (void)st;
     }
     return Status::Ok();

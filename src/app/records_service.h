@@ -41,9 +41,20 @@ class RecordService {
   static Result<Record> Update(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
                                const std::string& id, const nlohmann::json& body,
                                std::optional<int64_t> expected_version);
-  static Result<Record> Delete(Conn* c, const TenantScope& s, const ObjectDef& def, const std::string& id,
-                               std::optional<int64_t> expected_version);
-  static Result<Record> Restore(Conn* c, const TenantScope& s, const ObjectDef& def, const std::string& id);
+  static Result<Record> Delete(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
+                               const std::string& id, std::optional<int64_t> expected_version);
+  static Result<Record> Restore(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
+                                const std::string& id);
+
+  // A deal's stage moves, oldest first, each with the time spent in the stage
+  // it entered (until the next move, or until now for the current stage), and
+  // the cycle time from creation to closing (or to now while open).
+  static Result<nlohmann::json> StageHistory(Conn* c, const TenantScope& s, const Catalog& cat, const std::string& id);
+
+  // Account health: open cases, last completed activity with the account or
+  // its contacts, won revenue, open pipeline and the next expected close, all
+  // within what the caller may see.
+  static Result<nlohmann::json> AccountHealth(Conn* c, const TenantScope& s, const Catalog& cat, const std::string& id);
 
   // The record as API JSON (every field, custom ones included).
   static nlohmann::json ToJson(const ObjectDef& def, const Record& r);

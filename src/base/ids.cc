@@ -59,6 +59,10 @@ std::string Base64UrlEncode(std::string_view data) {
 }
 
 bool Base64UrlDecode(std::string_view in, std::string* out) {
+  for (char c : in) {  // libsodium 1.0.18 maps bytes >= 0x80 to '_': refuse them first
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') || static_cast<unsigned char>(c) >= 0x80)
+      return false;
+  }
   out->assign(in.size(), '\0');
   size_t len = 0;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out->data()), out->size(), in.data(), in.size(), nullptr,
@@ -81,6 +85,14 @@ std::string Sha256Hex(std::string_view data) {
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, h, sizeof h);
   return std::string(hex);
+}
+
+int64_t StableKey(std::string_view data) {
+  unsigned char h[8];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr, 0);
+  uint64_t v = 0;
+  for (unsigned char b : h) v = (v << 8) | b;
+  return static_cast<int64_t>(v & 0x7fffffffffffffffULL);
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

@@ -23,6 +23,9 @@ std::string RandomToken(size_t bytes = 32);
 // Lower-case hex SHA-256 of `data` (used to store tokens, never the token).
 std::string Sha256Hex(std::string_view data);
 
+// A stable positive 63-bit key for a string (BLAKE2b), e.g. a search row's id.
+int64_t StableKey(std::string_view data);
+
 // Constant-time equality of two strings of equal length.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

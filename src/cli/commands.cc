@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/import_commands.h"  // issue 4: import, imports, export
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -10,7 +11,9 @@
 #include "base/log.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "store/metadata.h"
 #include "store/schema.h"
+#include "store/search.h"
 
 namespace rapport {
 
@@ -160,6 +163,13 @@ int RunCli(int argc, char** argv) {
   std::string reset_email;
   reset->add_option("--email", reset_email, "The user's email")->required();
 
+  // reindex
+  auto* reindex = app.add_subcommand("reindex", "Rebuild the global search index of every organisation");
+  add_db(reindex);
+
+  // import, imports list|show|undo, export (issue 4; cli/import_commands.cc)
+  auto import_cmds = AddImportCommands(&app, add_db);
+
   CLI11_PARSE(app, argc, argv);
   InitLogging(log_level.c_str());
   if (!InitCrypto()) {
@@ -168,6 +178,7 @@ int RunCli(int argc, char** argv) {
   }
 
   if (serve->parsed()) return Serve(db, listen, threads, secure_cookies, admin_email, org_name);
+  if (int rc = RunImportCommands(*import_cmds, db); rc >= 0) return rc;  // issue 4
 
   auto opened = OpenAndMigrate(db);
   if (!opened.ok()) return Fail(opened.status());
@@ -175,6 +186,19 @@ int RunCli(int argc, char** argv) {
 
   if (migrate->parsed()) {
     std::printf("database %s is at schema version %d\n", db.c_str(), LatestSchemaVersion());
+    return 0;
+  }
+  if (reindex->parsed()) {
+    auto orgs = c->Query("SELECT id, name FROM organisations ORDER BY id");
+    if (!orgs.ok()) return Fail(orgs.status());
+    for (auto& row : orgs->rows) {
+      std::string org = ValueToString(row[0]);
+      auto cat = LoadCatalog(c, org);
+      if (!cat.ok()) return Fail(cat.status());
+      auto n = SearchIndex::Rebuild(c, TenantScope::ForOperator(org), **cat);
+      if (!n.ok()) return Fail(n.status());
+      std::printf("%s: indexed %lld records\n", ValueToString(row[1]).c_str(), static_cast<long long>(*n));
+    }
     return 0;
   }
   if (init->parsed()) {

@@ -3,12 +3,17 @@
 #include <chrono>
 
 #include "app/auth.h"
+#include "app/import.h"  // issue 4: imports, vCard export, phone region
 #include "base/ids.h"
 #include "base/log.h"
 #include "base/time.h"
+#include "http/assets.h"
 #include "http/metrics.h"
 #include "meta/validate.h"
 #include "store/metadata.h"
+#include "store/search.h"
+#include "app/quotes.h"
+#include "app/settings.h"
 
 namespace rapport {
 
@@ -346,14 +351,8 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
     r.body = Metrics::Get().Render();
     return r;
   }
-  if (req.path == "/" || req.path == "/index.html") {
-    HttpResponse r;
-    r.content_type = "text/html; charset=utf-8";
-    r.headers.emplace_back("Content-Security-Policy",
-                           "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'");
-    r.body = WebPage();
-    return r;
-  }
+  // The web app (embedded files; index.html for client routes like /leads/1).
+  if ((m == "GET" || m == "HEAD") && req.path != "/api" && req.path.rfind("/api/", 0) != 0) return ServeWebApp(req);
 
   std::vector<std::string> seg = Segments(req.path);
   if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") return Error(Status::NotFound("no route for " + req.path));
@@ -369,6 +368,7 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
   auto principal = Authenticate(req, c);
   if (!principal.ok()) return Error(principal.status());
   const Principal& p = *principal;
+  PhoneRegionScope phone_region(OrgDefaultRegion(c, p.scope.org_id()));  // issue 4: E.164 in the org's region
 
   if (seg[0] == "auth" && seg.size() == 2) {
     if (seg[1] == "logout" && m == "POST") return Logout(p, c);
@@ -388,6 +388,31 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
     return Error(Status::NotFound("no route for " + m + " " + req.path));
   }
 
+  if (seg.size() == 1 && seg[0] == "search" && m == "GET") return Search(p, c, req);
+  if (seg.size() == 1 && seg[0] == "settings") {
+    if (m == "PATCH") {
+      auto body = ParseJsonBody(req.body);
+      if (!body.ok()) return Error(body.status());
+      if (!body->is_object()) return Error(Status::InvalidArgument("request body must be a JSON object"));
+      Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+        for (auto it = body->begin(); it != body->end(); ++it) {
+          std::string v = it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+          RP_RETURN_IF_ERROR(SetSetting(c, p.scope, it.key(), v));
+        }
+        return Status::Ok();
+      });
+      if (!st.ok()) return Error(st);
+    } else if (m != "GET") {
+      return Error(Status::NotFound("no route for " + m + " " + req.path));
+    }
+    auto s = LoadSettings(c, p.scope.org_id());
+    if (!s.ok()) return Error(s.status());
+    return JsonResponse(200, {{"quote_approval_discount_pct", s->quote_approval_discount_pct},
+                              {"business_hours", s->business_hours},
+                              {"utc_offset_minutes", s->utc_offset_minutes}});
+  }
+
+  if (seg[0] == "imports") return Imports(p, c, seg, req);  // issue 4 (api_import.cc)
   auto cat = CatalogFor(c, p);
   if (!cat.ok()) return Error(cat.status());
   auto def = RecordService::Object(**cat, seg[0]);
@@ -396,13 +421,34 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
   if (seg.size() == 1) {
     if (m == "GET") return List(p, c, d, req);
     if (m == "POST") return Create(p, c, **cat, d, req);
+  } else if (seg.size() == 2 && seg[1] == "aggregate" && m == "GET") {
+    return Aggregate(p, c, d, req);
+  } else if (seg.size() == 2 && seg[1] == "export.csv" && m == "GET") {
+    return Export(p, *cat, d, req);
+  } else if (seg.size() == 2 && seg[1] == "export.vcf" && m == "GET" && d.name == "contacts") {
+    return ExportVCard(p, *cat);  // issue 4 (api_import.cc)
   } else if (seg.size() == 2) {
     if (m == "GET") return GetOne(p, c, d, seg[1]);
     if (m == "PATCH") return Patch(p, c, **cat, d, seg[1], req);
-    if (m == "DELETE") return Remove(p, c, d, seg[1], req);
+    if (m == "DELETE") return Remove(p, c, **cat, d, seg[1], req);
   } else if (seg.size() == 3) {
-    if (seg[2] == "restore" && m == "POST") return Restore(p, c, d, seg[1]);
+    if (seg[2] == "restore" && m == "POST") return Restore(p, c, **cat, d, seg[1]);
+    if (seg[2] == "revise" && m == "POST" && d.name == "quotes") {
+      auto r = Quotes::Revise(c, p.scope, **cat, seg[1]);
+      if (!r.ok()) return Error(r.status());
+      return RecordResponse(201, d, *r);
+    }
     if (seg[2] == "history" && m == "GET") return History(p, c, d, seg[1]);
+    if (seg[2] == "health" && m == "GET" && d.name == "accounts") {
+      auto h = RecordService::AccountHealth(c, p.scope, **cat, seg[1]);
+      if (!h.ok()) return Error(h.status());
+      return JsonResponse(200, *h);
+    }
+    if (seg[2] == "stage_history" && m == "GET" && d.name == "opportunities") {
+      auto h = RecordService::StageHistory(c, p.scope, **cat, seg[1]);
+      if (!h.ok()) return Error(h.status());
+      return JsonResponse(200, *h);
+    }
   }
   return Error(Status::NotFound("no route for " + m + " " + req.path));
 }
@@ -670,17 +716,18 @@ HttpResponse Api::Patch(const Principal& p, Conn* c, const Catalog& cat, const O
   return RecordResponse(200, def, *r);
 }
 
-HttpResponse Api::Remove(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id,
+HttpResponse Api::Remove(const Principal& p, Conn* c, const Catalog& cat, const ObjectDef& def, const std::string& id,
                          const HttpRequest& req) {
   auto version = ParseIfMatch(req.Header("if-match"));
   if (!version.ok()) return Error(version.status());
-  auto r = RecordService::Delete(c, p.scope, def, id, *version);
+  auto r = RecordService::Delete(c, p.scope, cat, def, id, *version);
   if (!r.ok()) return Error(r.status());
   return RecordResponse(200, def, *r);
 }
 
-HttpResponse Api::Restore(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id) {
-  auto r = RecordService::Restore(c, p.scope, def, id);
+HttpResponse Api::Restore(const Principal& p, Conn* c, const Catalog& cat, const ObjectDef& def,
+                          const std::string& id) {
+  auto r = RecordService::Restore(c, p.scope, cat, def, id);
   if (!r.ok()) return Error(r.status());
   return RecordResponse(200, def, *r);
 }
@@ -689,6 +736,168 @@ HttpResponse Api::History(const Principal& p, Conn* c, const ObjectDef& def, con
   auto h = RecordStore::History(c, p.scope, def, id);
   if (!h.ok()) return Error(h.status());
   return JsonResponse(200, {{"data", RecordService::HistoryToJson(*h)}});
+}
+
+HttpResponse Api::Search(const Principal& p, Conn* c, const HttpRequest& req) {
+  std::string q;
+  int limit = 20;
+  for (const auto& [k, v] : req.query) {
+    if (k == "q") {
+      q = v;
+    } else if (k == "limit") {
+      char* end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 1 || n > 50) return Error(Status::InvalidArgument("limit must be 1 to 50", "limit"));
+      limit = static_cast<int>(n);
+    } else {
+      return Error(Status::InvalidArgument("unknown query parameter '" + k + "' (q, limit)", k));
+    }
+  }
+  auto cat = CatalogFor(c, p);
+  if (!cat.ok()) return Error(cat.status());
+  auto hits = SearchIndex::Search(c, p.scope, **cat, q, limit);
+  if (!hits.ok()) return Error(hits.status());
+  json data = json::array();
+  for (const auto& h : *hits)
+    data.push_back({{"object", h.object}, {"id", h.id}, {"title", h.title}, {"subtitle", h.subtitle}});
+  return JsonResponse(200, {{"data", data}});
+}
+
+HttpResponse Api::Aggregate(const Principal& p, Conn* c, const ObjectDef& def, const HttpRequest& req) {
+  std::vector<std::pair<std::string, std::string>> rest;
+  std::string group_by, sum, weight;
+  for (const auto& [k, v] : req.query) {
+    if (k == "group_by") group_by = v;
+    else if (k == "sum") sum = v;
+    else if (k == "weight") weight = v;
+    else rest.emplace_back(k, v);
+  }
+  if (group_by.empty()) return Error(Status::InvalidArgument("group_by: is required", "group_by"));
+  // Opportunities weight by their probability unless told otherwise.
+  if (weight.empty() && !sum.empty() && def.Find("probability")) weight = "probability";
+  for (const auto& [k, v] : rest) {
+    if (k != "filter") return Error(Status::InvalidArgument("unknown query parameter '" + k + "'", k));
+  }
+  auto q = ParseListQuery(def, rest);
+  if (!q.ok()) return Error(q.status());
+  auto rows = RecordStore::Aggregate(c, p.scope, def, q->filters, group_by, sum, weight);
+  if (!rows.ok()) return Error(rows.status());
+  const FieldDef* g = def.Find(group_by);
+  json data = json::array();
+  for (const auto& r : *rows) {
+    data.push_back({{"key", ValueToJson(*g, r.key)}, {"count", r.count}, {"sum", r.sum}, {"weighted_sum", r.weighted_sum}});
+  }
+  return JsonResponse(200, {{"data", data}});
+}
+
+std::string CsvField(const FieldDef& f, const Value& v) {
+  if (IsNull(v)) return {};
+  std::string s;
+  if (f.kind == FieldKind::kBool) {
+    s = std::get_if<int64_t>(&v) && std::get<int64_t>(v) ? "true" : "false";
+  } else if (StorageOf(f.kind) == StorageClass::kReal || f.name == "version") {
+    s = ValueToJson(f, v).dump();
+  } else {
+    s = ValueToString(v);
+    if (f.kind == FieldKind::kMultiPicklist) {
+      json arr = ValueToJson(f, v);
+      s.clear();
+      for (const auto& e : arr) s += (s.empty() ? "" : ";") + e.get<std::string>();
+    }
+    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+      s = "'" + s;
+  }
+  if (s.find_first_of(",\"\r\n") != std::string::npos) {
+    std::string q = "\"";
+    for (char ch : s) {
+      if (ch == '"') q += '"';
+      q += ch;
+    }
+    q += '"';
+    return q;
+  }
+  return s;
+}
+
+HttpResponse Api::Export(const Principal& p, std::shared_ptr<const Catalog> cat, const ObjectDef& def,
+                         const HttpRequest& req) {
+  std::vector<std::pair<std::string, std::string>> rest;
+  std::vector<int> cols;
+  bool columns_given = false;
+  for (const auto& [k, v] : req.query) {
+    if (k != "columns") {
+      if (k == "cursor" || k == "limit")
+        return Error(Status::InvalidArgument(k + ": an export covers every matching row", k));
+      rest.emplace_back(k, v);
+      continue;
+    }
+    columns_given = true;
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t end = v.find(',', start);
+      if (end == std::string::npos) end = v.size();
+      std::string name = v.substr(start, end - start);
+      start = end + 1;
+      if (name.empty()) continue;
+      int i = def.IndexOf(name);
+      if (i < 0) return Error(Status::InvalidArgument("columns: unknown field '" + name + "' on " + def.name, "columns"));
+      cols.push_back(i);
+    }
+  }
+  if (!columns_given || cols.empty()) {
+    for (size_t i = 0; i < def.fields.size(); ++i) {
+      const FieldDef& f = def.fields[i];
+      if (f.name == "id" || !(f.system || f.name == "version")) cols.push_back(static_cast<int>(i));
+    }
+  }
+  auto parsed = ParseListQuery(def, rest);
+  if (!parsed.ok()) return Error(parsed.status());
+  ListQuery q = *parsed;
+  q.limit = 1000;
+  HttpResponse res;
+  res.content_type = "text/csv; charset=utf-8";
+  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + def.name + ".csv\"");
+  res.headers.emplace_back("Cache-Control", "no-store");
+  struct State {
+    bool header_done = false;
+    bool done = false;
+    int64_t rows = 0;
+  };
+  auto state = std::make_shared<State>();
+  ConnPool* pool = pool_;
+  TenantScope scope = p.scope;
+  const ObjectDef* d = &def;  // kept alive by `cat`
+  res.stream = [state, pool, scope, cat, d, q, cols](std::string* out) mutable -> bool {
+    if (!state->header_done) {
+      state->header_done = true;
+      out->append("\xEF\xBB\xBF");  // BOM: spreadsheets then read UTF-8 correctly
+      for (size_t i = 0; i < cols.size(); ++i) {
+        if (i) out->push_back(',');
+        out->append(d->fields[cols[i]].name);
+      }
+      out->append("\r\n");
+      return true;
+    }
+    auto conn = pool->Get();
+    if (!conn.ok()) throw std::runtime_error(conn.status().ToString());
+    auto page = RecordStore::List(*conn, scope, *d, q);
+    if (!page.ok()) throw std::runtime_error(page.status().ToString());
+    for (const auto& r : page->records) {
+      for (size_t i = 0; i < cols.size(); ++i) {
+        if (i) out->push_back(',');
+        out->append(CsvField(d->fields[cols[i]], r.values[cols[i]]));
+      }
+      out->append("\r\n");
+    }
+    state->rows += static_cast<int64_t>(page->records.size());
+    if (page->next_cursor.empty()) {
+      spdlog::info("export: {} rows of {} for {}", state->rows, d->name, scope.user_id());
+      return false;
+    }
+    q.cursor = page->next_cursor;
+    return true;
+  };
+  return res;
 }
 
 }  // namespace rapport

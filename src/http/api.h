@@ -21,7 +21,15 @@ namespace rapport {
 struct ApiOptions {
   bool secure_cookies = false;  // add "Secure" to the session cookie (behind HTTPS)
   LoginOptions login;
+  // Where uploaded import files are kept until their import is done (issue 4);
+  // "" = an "uploads" folder beside the SQLite file, or data/uploads.
+  std::string upload_dir;
 };
+
+// Background imports started through the API (issue 4, api_import.cc). The
+// last owner's release stops them after their current batch and waits.
+struct ImportJobs;
+std::shared_ptr<ImportJobs> MakeImportJobs();
 
 class Api {
  public:
@@ -49,14 +57,22 @@ class Api {
   HttpResponse GetOne(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id);
   HttpResponse Patch(const Principal& p, Conn* c, const Catalog& cat, const ObjectDef& def, const std::string& id,
                      const HttpRequest& req);
-  HttpResponse Remove(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id,
+  HttpResponse Remove(const Principal& p, Conn* c, const Catalog& cat, const ObjectDef& def, const std::string& id,
                       const HttpRequest& req);
-  HttpResponse Restore(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id);
+  HttpResponse Restore(const Principal& p, Conn* c, const Catalog& cat, const ObjectDef& def, const std::string& id);
   HttpResponse History(const Principal& p, Conn* c, const ObjectDef& def, const std::string& id);
+  HttpResponse Search(const Principal& p, Conn* c, const HttpRequest& req);
+  HttpResponse Aggregate(const Principal& p, Conn* c, const ObjectDef& def, const HttpRequest& req);
+  HttpResponse Export(const Principal& p, std::shared_ptr<const Catalog> cat, const ObjectDef& def,
+                      const HttpRequest& req);
+  // Imports and vCard export (issue 4, api_import.cc).
+  HttpResponse Imports(const Principal& p, Conn* c, const std::vector<std::string>& seg, HttpRequest& req);
+  HttpResponse ExportVCard(const Principal& p, std::shared_ptr<const Catalog> cat);
 
   ConnPool* pool_;
   ApiOptions opts_;
   CatalogCache catalogs_;
+  std::shared_ptr<ImportJobs> import_jobs_ = MakeImportJobs();  // issue 4
 };
 
 // Parses a JSON request body: depth-limited (64), objects only at the top.
@@ -65,6 +81,10 @@ Result<nlohmann::json> ParseJsonBody(const std::string& body);
 // Builds a ListQuery from query parameters (filter, sort, limit, cursor,
 // deleted), validating every field name and value against `def`.
 Result<ListQuery> ParseListQuery(const ObjectDef& def, const std::vector<std::pair<std::string, std::string>>& query);
+
+// One CSV field: quoted when needed; text that a spreadsheet would run as a
+// formula (= + - @ tab CR first) is prefixed with an apostrophe.
+std::string CsvField(const FieldDef& f, const Value& v);
 
 // The OpenAPI 3.1 document for a catalogue.
 nlohmann::json BuildOpenApi(const Catalog& cat);

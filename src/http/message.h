@@ -20,6 +20,9 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;              // lower-case names
   std::string body;
   std::string client_ip;
+  // Upload routes (ServerOptions::upload_paths): the body is not in `body` but
+  // spooled to this file, which the handler must move or delete.
+  std::string body_file;
 
   // First header value or "" (name lower-case).
   const std::string& Header(const std::string& name) const;
@@ -31,6 +34,10 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   int delay_ms = 0;  // wait this long before answering (failed logins)
+  // When set, the body is streamed with chunked encoding: the server calls
+  // `stream` until it returns false, sending each non-empty chunk it appends.
+  // It runs on a worker thread after Handle() returned.
+  std::function<bool(std::string* chunk)> stream;
 };
 
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;

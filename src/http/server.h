@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "http/message.h"
@@ -20,6 +21,14 @@ struct ServerOptions {
   int port = 8080;                 // 0 picks a free port (see bound_port())
   int threads = 0;                 // worker threads; 0 = number of cores
   size_t max_body_bytes = 1 << 20; // larger bodies get 413
+  // Upload routes (issue 4): POSTs to these paths may carry up to
+  // max_upload_bytes, streamed to a file in upload_dir ("" = the system's
+  // temporary directory) instead of memory, and handed over as
+  // HttpRequest::body_file. A Content-Length over the limit is answered 413
+  // before any of the body is read.
+  std::vector<std::string> upload_paths = {"/api/v1/imports"};
+  size_t max_upload_bytes = size_t{4} << 30;
+  std::string upload_dir;
   size_t max_header_bytes = 16 << 10;
   int idle_timeout_s = 60;         // keep-alive connections idle this long close
 };

@@ -69,7 +69,12 @@ int ObjectDef::IndexOf(const std::string& field) const {
 }
 void ObjectDef::Reindex() {
   by_name_.clear();
-  for (size_t i = 0; i < fields.size(); ++i) by_name_[fields[i].name] = static_cast<int>(i);
+  column_list_.clear();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    by_name_[fields[i].name] = static_cast<int>(i);
+    if (i) column_list_ += ", ";
+    column_list_ += fields[i].column;
+  }
 }
 
 const ObjectDef* Catalog::Find(const std::string& object) const {
@@ -79,6 +84,8 @@ const ObjectDef* Catalog::Find(const std::string& object) const {
 
 bool IsValidFieldName(const std::string& n) {
   if (n.empty() || n.size() > 63 || n[0] < 'a' || n[0] > 'z') return false;
+  // "__" is reserved: custom-field columns append "__num"/"__int" to the name.
+  if (n.find("__") != std::string::npos || n.back() == '_') return false;
   for (char c : n) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
   }
@@ -144,16 +151,25 @@ Catalog BuildStandard() {
   Catalog c;
   auto add = [&c](ObjectDef o) { c.mutable_objects().emplace(o.name, std::move(o)); };
 
-  add(MakeObject("accounts", "Account", Access::kOwned,
+  auto searchable = [](ObjectDef o, std::vector<std::string> title, std::vector<std::string> subtitle,
+                       std::vector<std::string> words) {
+    o.title_fields = std::move(title);
+    o.subtitle_fields = std::move(subtitle);
+    o.search_fields = std::move(words);
+    return o;
+  };
+
+  add(searchable(MakeObject("accounts", "Account", Access::kOwned,
                  {F("name", "Name", K::kText).req().idx(), F("domain", "Domain", K::kText).idx(),
                   F("industry", "Industry", K::kText), F("employees", "Employees", K::kNumber).range(0, 1e9),
                   F("annual_revenue", "Annual revenue", K::kMoney).range(0, 1e15),
                   F("phone", "Phone", K::kPhone), F("website", "Website", K::kUrl),
                   F("street", "Street", K::kText), F("city", "City", K::kText),
                   F("postcode", "Postcode", K::kText).len(20), F("country", "Country", K::kText).len(64),
-                  F("description", "Description", K::kLongText), F("source_ref", "Source reference", K::kText).idx()}));
+                  F("description", "Description", K::kLongText), F("source_ref", "Source reference", K::kText).idx()}),
+                 {"name"}, {"domain", "city", "country"}, {"name", "domain", "website", "phone", "city", "industry"}));
 
-  add(MakeObject("contacts", "Contact", Access::kOwned,
+  add(searchable(MakeObject("contacts", "Contact", Access::kOwned,
                  {F("first_name", "First name", K::kText).len(100),
                   F("last_name", "Last name", K::kText).len(100).req().idx(),
                   F("email", "Email", K::kEmail).idx(), F("phone", "Phone", K::kPhone),
@@ -162,9 +178,11 @@ Catalog BuildStandard() {
                   F("source", "Source", K::kPicklist).opts(kChannels), F("street", "Street", K::kText),
                   F("city", "City", K::kText), F("postcode", "Postcode", K::kText).len(20),
                   F("country", "Country", K::kText).len(64).idx(), F("description", "Description", K::kLongText),
-                  F("source_ref", "Source reference", K::kText).idx()}));
+                  F("source_ref", "Source reference", K::kText).idx()}),
+                 {"first_name", "last_name"}, {"email", "title", "city"},
+                 {"first_name", "last_name", "email", "phone", "mobile", "title", "city"}));
 
-  add(MakeObject(
+  add(searchable(MakeObject(
       "leads", "Lead", Access::kOwned,
       {F("first_name", "First name", K::kText).len(100), F("last_name", "Last name", K::kText).len(100).idx(),
        F("email", "Email", K::kEmail).idx(), F("phone", "Phone", K::kPhone), F("company", "Company", K::kText).idx(),
@@ -177,9 +195,11 @@ Catalog BuildStandard() {
        F("score", "Score", K::kNumber).range(-1e6, 1e6).idx(), F("street", "Street", K::kText),
        F("city", "City", K::kText), F("postcode", "Postcode", K::kText).len(20),
        F("country", "Country", K::kText).len(64).idx(), F("description", "Description", K::kLongText),
-       F("source_ref", "Source reference", K::kText).idx()}));
+       F("source_ref", "Source reference", K::kText).idx()}),
+      {"first_name", "last_name"}, {"company", "email"},
+      {"first_name", "last_name", "email", "phone", "company", "title", "city"}));
 
-  add(MakeObject("opportunities", "Opportunity", Access::kOwned,
+  add(searchable(MakeObject("opportunities", "Opportunity", Access::kOwned,
                  {F("name", "Name", K::kText).req().idx(),
                   F("account_id", "Account", K::kReference).ref("accounts").idx(),
                   F("contact_id", "Primary contact", K::kReference).ref("contacts"),
@@ -189,8 +209,16 @@ Catalog BuildStandard() {
                   F("pipeline_id", "Pipeline", K::kReference).ref("pipelines").idx(),
                   F("stage_id", "Stage", K::kReference).ref("stages").idx(),
                   F("probability", "Probability (%)", K::kNumber).range(0, 100),
+                  F("forecast_category", "Forecast category", K::kPicklist)
+                      .opts({"pipeline", "best_case", "commit", "closed", "omitted"}),
+                  F("close_reason", "Won/lost reason", K::kPicklist)
+                      .opts({"quote_accepted", "price", "product_fit", "relationship", "competitor", "no_budget", "no_decision",
+                             "timing", "other"}),
+                  F("close_reason_text", "Won/lost details", K::kLongText).len(5000),
+                  F("closed_at", "Closed", K::kDateTime).ro().idx(),
                   F("description", "Description", K::kLongText),
-                  F("source_ref", "Source reference", K::kText).idx()}));
+                  F("source_ref", "Source reference", K::kText).idx()}),
+                 {"name"}, {"currency", "amount", "close_date"}, {"name"}));
 
   add(MakeObject("activities", "Activity", Access::kOwned,
                  {F("type", "Type", K::kPicklist).req().opts({"task", "call", "meeting", "visit", "email", "note"}),
@@ -208,7 +236,13 @@ Catalog BuildStandard() {
                  {F("pipeline_id", "Pipeline", K::kReference).ref("pipelines").req().idx(),
                   F("name", "Name", K::kText).req(), F("position", "Position", K::kNumber).req().range(0, 1e6),
                   F("probability", "Probability (%)", K::kNumber).range(0, 100).req(),
-                  F("kind", "Kind", K::kPicklist).opts({"open", "won", "lost"}).def("open").req()}));
+                  F("kind", "Kind", K::kPicklist).opts({"open", "won", "lost"}).def("open").req(),
+                  F("expected_days", "Expected days in stage", K::kNumber).range(0, 3650),
+                  F("required_fields", "Exit criteria: fields (comma-separated)", K::kText).len(1000),
+                  F("required_activities", "Exit criteria: activities", K::kMultiPicklist)
+                      .opts({"task", "call", "meeting", "visit", "email", "note"}),
+                  F("forecast_category", "Forecast category", K::kPicklist)
+                      .opts({"pipeline", "best_case", "commit", "closed", "omitted"})}));
 
   add(MakeObject("teams", "Team", Access::kOrgConfig,
                  {F("name", "Name", K::kText).req(), F("manager_id", "Manager", K::kReference).ref("users")}));
@@ -218,6 +252,101 @@ Catalog BuildStandard() {
                   F("role", "Role", K::kPicklist).opts({"admin", "manager", "rep"}).def("rep").req(),
                   F("team_id", "Team", K::kReference).ref("teams").idx(), F("active", "Active", K::kBool),
                   F("last_login_at", "Last login", K::kDateTime).ro()}));
+
+  // Products and price books: the catalogue quotes are built from.
+  add(searchable(MakeObject("products", "Product", Access::kOrgConfig,
+                            {F("name", "Name", K::kText).req().idx(), F("sku", "SKU", K::kText).len(64).idx(),
+                             F("family", "Family", K::kText), F("unit", "Unit", K::kText).len(32),
+                             F("description", "Description", K::kLongText), F("active", "Active", K::kBool)}),
+                 {"name"}, {"sku", "family"}, {"name", "sku", "family"}));
+  add(MakeObject("price_books", "Price book", Access::kOrgConfig,
+                 {F("name", "Name", K::kText).req(), F("currency", "Currency", K::kPicklist).opts(kCurrencies).req(),
+                  F("segment", "Segment", K::kText), F("is_default", "Default", K::kBool),
+                  F("active", "Active", K::kBool)}));
+  add(MakeObject("price_book_entries", "Price book entry", Access::kOrgConfig,
+                 {F("price_book_id", "Price book", K::kReference).ref("price_books").req().idx(),
+                  F("product_id", "Product", K::kReference).ref("products").req().idx(),
+                  F("unit_price", "Unit price", K::kMoney).req().range(0, 1e12)}));
+
+  // Quotes with lines; an accepted quote wins its deal and creates an order.
+  add(searchable(
+      MakeObject("quotes", "Quote", Access::kOwned,
+                 {F("name", "Name", K::kText).req(),
+                  F("opportunity_id", "Opportunity", K::kReference).ref("opportunities").req().idx(),
+                  F("account_id", "Account", K::kReference).ref("accounts").idx(),
+                  F("contact_id", "Contact", K::kReference).ref("contacts"),
+                  F("price_book_id", "Price book", K::kReference).ref("price_books"),
+                  F("currency", "Currency", K::kPicklist).opts(kCurrencies),
+                  F("status", "Status", K::kPicklist)
+                      .opts({"draft", "pending_approval", "approved", "rejected", "sent", "accepted", "declined",
+                             "superseded"})
+                      .def("draft")
+                      .idx(),
+                  F("version_number", "Version", K::kNumber).ro(),
+                  F("previous_quote_id", "Previous version", K::kReference).ref("quotes").ro(),
+                  F("valid_until", "Valid until", K::kDate), F("subtotal", "Subtotal", K::kMoney).ro(),
+                  F("discount_total", "Discount", K::kMoney).ro(), F("tax_total", "Tax", K::kMoney).ro(),
+                  F("total", "Total", K::kMoney).ro(), F("max_discount_pct", "Largest line discount (%)", K::kNumber).ro(),
+                  F("approval_comment", "Approval comment", K::kLongText).len(5000),
+                  F("approved_by", "Approved by", K::kReference).ref("users").ro(),
+                  F("terms", "Terms", K::kLongText)}),
+      {"name"}, {"status", "total", "currency"}, {"name"}));
+  add(MakeObject("quote_lines", "Quote line", Access::kOwned,
+                 {F("quote_id", "Quote", K::kReference).ref("quotes").req().idx(),
+                  F("product_id", "Product", K::kReference).ref("products").req().idx(),
+                  F("description", "Description", K::kText).len(1000),
+                  F("quantity", "Quantity", K::kNumber).req().range(0.0001, 1e9),
+                  F("list_price", "List price", K::kMoney).ro(),
+                  F("discount_pct", "Discount (%)", K::kNumber).range(0, 100),
+                  F("tax_pct", "Tax (%)", K::kNumber).range(0, 100),
+                  F("line_total", "Line total", K::kMoney).ro(),
+                  F("position", "Position", K::kNumber).range(0, 1e6)}));
+  add(MakeObject("orders", "Order", Access::kOwned,
+                 {F("name", "Name", K::kText).req(), F("quote_id", "Quote", K::kReference).ref("quotes").idx(),
+                  F("opportunity_id", "Opportunity", K::kReference).ref("opportunities").idx(),
+                  F("account_id", "Account", K::kReference).ref("accounts").idx(),
+                  F("amount", "Amount", K::kMoney).range(0, 1e15), F("currency", "Currency", K::kPicklist).opts(kCurrencies),
+                  F("status", "Fulfilment", K::kPicklist)
+                      .opts({"pending", "shipped", "delivered", "invoiced", "cancelled"})
+                      .def("pending")
+                      .idx(),
+                  F("ordered_at", "Ordered", K::kDateTime), F("shipped_at", "Shipped", K::kDateTime),
+                  F("delivered_at", "Delivered", K::kDateTime), F("invoiced_at", "Invoiced", K::kDateTime)}));
+
+  // Service cases with first-response and resolution targets in business hours.
+  add(searchable(
+      MakeObject("cases", "Case", Access::kOwned,
+                 {F("subject", "Subject", K::kText).req(), F("description", "Description", K::kLongText),
+                  F("account_id", "Account", K::kReference).ref("accounts").idx(),
+                  F("contact_id", "Contact", K::kReference).ref("contacts").idx(),
+                  F("priority", "Priority", K::kPicklist).opts({"low", "normal", "high", "urgent"}).def("normal").idx(),
+                  F("status", "Status", K::kPicklist)
+                      .opts({"new", "open", "pending", "resolved", "closed"})
+                      .def("new")
+                      .idx(),
+                  F("channel", "Channel", K::kPicklist).opts({"email", "phone", "web", "chat", "visit", "other"}),
+                  F("first_response_due", "First response due", K::kDateTime).ro().idx(),
+                  F("resolution_due", "Resolution due", K::kDateTime).ro().idx(),
+                  F("first_responded_at", "First responded", K::kDateTime).ro(),
+                  F("resolved_at", "Resolved", K::kDateTime).ro(),
+                  F("sla_breached", "SLA breached", K::kBool).ro()}),
+      {"subject"}, {"status", "priority"}, {"subject"}));
+
+  // Saved list views, one user's each (shared with a team through team_id).
+  add(MakeObject("views", "Saved view", Access::kOwned,
+                 {F("name", "Name", K::kText).req().len(100),
+                  F("object", "Object", K::kPicklist)
+                      .opts({"leads", "contacts", "accounts", "opportunities", "activities"})
+                      .req(),
+                  F("filters", "Filters (JSON array of field:op:value)", K::kLongText).len(10000),
+                  F("sort", "Sort", K::kText).len(500),
+                  F("columns", "Columns (JSON array of field names)", K::kLongText).len(10000)}));
+  // Indexes for the list shapes views use most (filter field, sort field).
+  auto& objs = c.mutable_objects();
+  objs.at("contacts").list_indexes = {{"country", "last_name"}, {"account_id", "last_name"}};
+  objs.at("leads").list_indexes = {{"status", "created_at"}, {"owner_id", "status"}};
+  objs.at("opportunities").list_indexes = {{"pipeline_id", "stage_id"}, {"owner_id", "close_date"}};
+  objs.at("activities").list_indexes = {{"owner_id", "due_at"}, {"related_id", "due_at"}};
   return c;
 }
 

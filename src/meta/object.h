@@ -74,6 +74,17 @@ struct ObjectDef {
   std::string table;   // database table
   Access access = Access::kOwned;
   std::vector<FieldDef> fields;  // in display order; system fields first
+  // Global search: the fields that make a result's title and subtitle, and
+  // every field whose words are indexed. Empty title_fields: not searchable.
+  std::vector<std::string> title_fields;
+  std::vector<std::string> subtitle_fields;
+  std::vector<std::string> search_fields;
+
+  // Extra list indexes: (org_id, columns..., id) for a filter + sort shape
+  // that list views use often, e.g. contacts by country sorted by last name.
+  std::vector<std::vector<std::string>> list_indexes;
+  // "id, version, ..." in field order (kept by Reindex()).
+  const std::string& column_list() const { return column_list_; }
 
   const FieldDef* Find(const std::string& field) const;
   // Index of the field in `fields`, or -1.
@@ -82,6 +93,7 @@ struct ObjectDef {
 
  private:
   std::unordered_map<std::string, int> by_name_;
+  std::string column_list_;
 };
 
 // The objects of one organisation (standard + its custom fields).
@@ -101,7 +113,8 @@ class Catalog {
 // The standard catalogue, identical for every organisation (built once).
 const Catalog& StandardCatalog();
 
-// True for a valid custom field / object name: [a-z][a-z0-9_]{0,62}.
+// True for a valid custom field / object name: [a-z][a-z0-9_]{0,62}, with no
+// "__" and no trailing "_" (custom-field columns use "__" suffixes).
 bool IsValidFieldName(const std::string& name);
 
 }  // namespace rapport

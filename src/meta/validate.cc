@@ -21,12 +21,40 @@ long Utf8Length(const std::string& s) {
     for (int k = 1; k < len; ++k) {
       if ((p[i + k] & 0xC0) != 0x80) return -1;
     }
-    if (len == 2 && c < 0xC2) return -1;  // overlong
+    // Shortest form only, no UTF-16 surrogates, nothing above U+10FFFF.
+    if (len == 2 && c < 0xC2) return -1;
+    if (len == 3) {
+      unsigned char c1 = p[i + 1];
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return -1;
+    }
+    if (len == 4) {
+      unsigned char c1 = p[i + 1];
+      if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return -1;
+    }
     i += len;
     ++n;
   }
   return n;
 }
+
+// --- Normalisation hooks (issue 4; see validate.h) -------------------------
+namespace {
+ValueNormalizers g_normalizers;  // constant-initialised; set at static initialisation
+thread_local std::string t_phone_region = "US";
+
+// Person and company name fields: white space collapsed as well as NFC.
+bool IsNameField(const std::string& name) {
+  return name == "first_name" || name == "last_name" || name == "middle_name" || name == "company" || name == "name";
+}
+}  // namespace
+
+void SetValueNormalizers(const ValueNormalizers& n) { g_normalizers = n; }
+PhoneRegionScope::PhoneRegionScope(std::string region) : previous_(t_phone_region) {
+  if (!region.empty()) t_phone_region = std::move(region);
+}
+PhoneRegionScope::~PhoneRegionScope() { t_phone_region = previous_; }
+const std::string& CurrentPhoneRegion() { return t_phone_region; }
+// --- end normalisation hooks
 
 namespace {
 
@@ -81,6 +109,15 @@ Result<Value> ValidateString(const FieldDef& f, std::string s) {
     }
     if (c == 0x7f) return Bad(f, "contains a control character");
   }
+  // C1 controls (U+0080..U+009F) are C2 80..C2 9F in UTF-8.
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0)
+      return Bad(f, "contains a control character");
+  }
+  // Normalisation (issue 4): NFC for text kinds, collapsed spaces for names.
+  if (f.kind == FieldKind::kText && IsNameField(f.name) && g_normalizers.name) s = g_normalizers.name(s);
+  else if ((f.kind == FieldKind::kText || f.kind == FieldKind::kLongText) && g_normalizers.unicode)
+    s = g_normalizers.unicode(s);
   long len = Utf8Length(s);
   if (len > f.EffectiveMaxLength()) {
     return Bad(f, "is too long (" + std::to_string(len) + " characters, at most " +
@@ -100,6 +137,7 @@ Result<Value> ValidateString(const FieldDef& f, std::string s) {
           return Bad(f, "is not a valid phone number (digits, spaces and + ( ) - . / only)");
       }
       if (digits < 5 || digits > 20) return Bad(f, "is not a valid phone number (5 to 20 digits)");
+      if (g_normalizers.phone) return Value{g_normalizers.phone(s, t_phone_region)};  // E.164 (issue 4)
       return Value{s};
     }
     case FieldKind::kUrl: {

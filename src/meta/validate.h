@@ -6,6 +6,8 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "meta/object.h"
@@ -34,5 +36,35 @@ nlohmann::json ValueToJson(const FieldDef& field, const Value& v);
 
 // Number of Unicode code points in valid UTF-8 `s`; -1 if `s` is not UTF-8.
 long Utf8Length(const std::string& s);
+
+// --- Normalisation hooks (issue 4: imports and normalisation) ---------------
+// ValidateValue and ParseTextValue normalise what they accept: phone numbers to
+// E.164 (in the calling thread's PhoneRegionScope region, "US" when none),
+// text to Unicode NFC, person and company names (first_name, last_name,
+// middle_name, company, name) to NFC with white space collapsed. The functions
+// live in domain/normalize.cc, which installs them when it is linked (meta
+// cannot depend on domain); a null hook leaves values as validated.
+struct ValueNormalizers {
+  std::string (*phone)(std::string_view text, std::string_view region) = nullptr;
+  std::string (*unicode)(std::string_view text) = nullptr;
+  std::string (*name)(std::string_view text) = nullptr;
+};
+void SetValueNormalizers(const ValueNormalizers& n);
+
+// Sets the default phone region (ISO 3166 alpha-2, e.g. "GB") for validation on
+// this thread while the scope lives; scopes nest. The app layer opens one with
+// the organisation's default_region around a request or an import.
+class PhoneRegionScope {
+ public:
+  explicit PhoneRegionScope(std::string region);
+  ~PhoneRegionScope();
+  PhoneRegionScope(const PhoneRegionScope&) = delete;
+  PhoneRegionScope& operator=(const PhoneRegionScope&) = delete;
+
+ private:
+  std::string previous_;
+};
+// The calling thread's default phone region ("US" when no scope set one).
+const std::string& CurrentPhoneRegion();
 
 }  // namespace rapport

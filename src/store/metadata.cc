@@ -65,6 +65,9 @@ Result<std::shared_ptr<const Catalog>> LoadCatalog(Conn* c, const std::string& o
 Status AddCustomField(Conn* c, const TenantScope& scope, const std::string& object, FieldDef field) {
   const ObjectDef* std_def = StandardCatalog().Find(object);
   if (!std_def) return Status::NotFound("unknown object '" + object + "'");
+  if (!IsValidFieldName(field.name) || field.name.rfind("cf_", 0) == 0)
+    return Status::InvalidArgument("name: lower-case letters, digits and single underscores, starting with a letter",
+                                   "name");
   field.custom = true;
   field.column = CustomFieldColumn(field.name, field.kind);
   return InTransaction(c, TxMode::kWrite, [&]() -> Status {

@@ -5,6 +5,7 @@
 #include "base/ids.h"
 #include "base/time.h"
 #include "meta/validate.h"
+#include "store/search.h"
 
 namespace rapport {
 
@@ -60,35 +61,9 @@ std::string Placeholders(size_t n) {
 }
 
 // "id, version, created_at, ..." in the order of def.fields.
-std::string SelectList(const ObjectDef& def) {
-  std::string s;
-  for (const auto& f : def.fields) {
-    if (!s.empty()) s += ", ";
-    s += f.column;
-  }
-  return s;
-}
+const std::string& SelectList(const ObjectDef& def) { return def.column_list(); }
 
 Record ToRecord(std::vector<Value>&& row) { return Record{std::move(row)}; }
-
-// Restricts rows of owned objects to what the scope may see.
-void AppendVisibility(const TenantScope& s, const ObjectDef& def, std::string* sql, std::vector<Value>* p) {
-  if (def.access != Access::kOwned || s.is_admin()) return;
-  *sql += " AND (owner_id = ?";
-  p->emplace_back(s.user_id());
-  const auto& teams = s.team_ids();
-  if (!teams.empty()) {
-    *sql += " OR team_id IN (" + Placeholders(teams.size()) + ")";
-    for (const auto& t : teams) p->emplace_back(t);
-    if (s.role() == Role::kManager) {
-      *sql += " OR owner_id IN (SELECT id FROM users WHERE org_id = ? AND team_id IN (" +
-              Placeholders(teams.size()) + "))";
-      p->emplace_back(s.org_id());
-      for (const auto& t : teams) p->emplace_back(t);
-    }
-  }
-  *sql += ")";
-}
 
 std::string EscapeLike(const std::string& s) {
   std::string out;
@@ -160,6 +135,25 @@ std::string SortSpec(const std::vector<SortKey>& keys) {
 
 }  // namespace
 
+void AppendVisibility(const TenantScope& s, const ObjectDef& def, const std::string& alias, std::string* sql,
+                      std::vector<Value>* p) {
+  if (def.access != Access::kOwned || s.is_admin()) return;
+  *sql += " AND (" + alias + "owner_id = ?";
+  p->emplace_back(s.user_id());
+  const auto& teams = s.team_ids();
+  if (!teams.empty()) {
+    *sql += " OR " + alias + "team_id IN (" + Placeholders(teams.size()) + ")";
+    for (const auto& t : teams) p->emplace_back(t);
+    if (s.role() == Role::kManager) {
+      *sql += " OR " + alias + "owner_id IN (SELECT u.id FROM users u WHERE u.org_id = ? AND u.team_id IN (" +
+              Placeholders(teams.size()) + "))";
+      p->emplace_back(s.org_id());
+      for (const auto& t : teams) p->emplace_back(t);
+    }
+  }
+  *sql += ")";
+}
+
 bool ParseFilterOp(const std::string& s, FilterOp* out) {
   for (const auto& o : kOps) {
     if (s == o.name) { *out = o.op; return true; }
@@ -174,169 +168,12 @@ const char* FilterOpName(FilterOp op) {
   return "eq";
 }
 
-Result<Record> RecordStore::Get(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
-                                bool include_deleted) {
-  std::string sql = "SELECT " + SelectList(def) + " FROM " + def.table + " WHERE org_id = ? AND id = ?";
-  std::vector<Value> p{Value{scope.org_id()}, Value{id}};
-  if (!include_deleted) sql += " AND deleted_at IS NULL";
-  AppendVisibility(scope, def, &sql, &p);
-  RP_ASSIGN_OR_RETURN(Rows rows, c->Query(sql, p));
-  if (rows.empty()) return Status::NotFound(def.label + " " + id + " not found");
-  return ToRecord(std::move(rows.rows[0]));
-}
-
-Result<bool> RecordStore::Exists(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id) {
-  RP_ASSIGN_OR_RETURN(Rows rows, c->Query("SELECT 1 FROM " + def.table +
-                                              " WHERE org_id = ? AND id = ? AND deleted_at IS NULL",
-                                          {Value{scope.org_id()}, Value{id}}));
-  return !rows.empty();
-}
-
-Result<Record> RecordStore::Insert(Conn* c, const TenantScope& scope, const ObjectDef& def, const FieldValues& values,
-                                   const std::string& given_id) {
-  const std::string id = given_id.empty() ? NewId() : given_id;
-  const std::string now = NowIso();
-  std::vector<Value> row(def.fields.size());
-  json created = json::object();
-  for (size_t i = 0; i < def.fields.size(); ++i) {
-    const FieldDef& f = def.fields[i];
-    auto it = values.find(f.name);
-    if (f.name == "id") row[i] = Value{id};
-    else if (f.name == "version") row[i] = Value{int64_t{1}};
-    else if (f.name == "created_at" || f.name == "updated_at") row[i] = Value{now};
-    else if (f.name == "created_by" || f.name == "updated_by")
-      row[i] = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
-    else if (f.name == "deleted_at") row[i] = Value{};
-    else if (it != values.end()) row[i] = it->second;
-    else if (f.name == "owner_id" && !scope.user_id().empty()) row[i] = Value{scope.user_id()};
-    else if (!f.default_text.empty()) row[i] = Value{f.default_text};
-    if (!f.system && !IsNull(row[i])) created[f.name] = ValueToJson(f, row[i]);
-  }
-  std::string sql = "INSERT INTO " + def.table + " (org_id, " + SelectList(def) + ") VALUES (?, " +
-                    Placeholders(def.fields.size()) + ")";
-  std::vector<Value> p;
-  p.reserve(row.size() + 1);
-  p.emplace_back(scope.org_id());
-  p.insert(p.end(), row.begin(), row.end());
-  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
-    auto r = c->Exec(sql, p);
-    if (!r.ok()) {
-      if (r.status().code() == Status::Code::kConflict) return Status::Conflict(def.label + " " + id + " already exists", "id");
-      return r.status();
-    }
-    RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, "create", "", Value{}, Value{created.dump()}));
-    return WriteOutbox(c, scope, def, id, now, "created", json{{"id", id}});
-  });
-  if (!st.ok()) return st;
-  return Record{std::move(row)};
-}
-
-Result<Record> RecordStore::Update(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
-                                   const FieldValues& changes, std::optional<int64_t> expected_version) {
-  Record out;
-  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
-    RP_ASSIGN_OR_RETURN(Record cur, Get(c, scope, def, id, /*include_deleted=*/true));
-    if (!IsNull(cur.Get(def, "deleted_at")))
-      return Status::Conflict(def.label + " " + id + " is deleted; restore it before changing it");
-    int64_t version = cur.version(def);
-    if (expected_version && *expected_version != version) {
-      return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else (version " +
-                                        std::to_string(version) + ", you sent " + std::to_string(*expected_version) +
-                                        "); reload it and apply your change again");
-    }
-    std::string sets;
-    std::vector<Value> p;
-    std::vector<std::pair<int, Value>> changed;  // field index, new value
-    for (const auto& [name, v] : changes) {
-      int i = def.IndexOf(name);
-      if (i < 0) return Status::InvalidArgument("unknown field '" + name + "'", name);
-      if (SameValue(cur.values[i], v)) continue;
-      sets += def.fields[i].column + " = ?, ";
-      p.push_back(v);
-      changed.emplace_back(i, v);
-    }
-    if (changed.empty()) {
-      out = std::move(cur);
-      return Status::Ok();
-    }
-    const std::string now = NowIso();
-    sets += "version = ?, updated_at = ?, updated_by = ?";
-    p.emplace_back(int64_t{version + 1});
-    p.emplace_back(now);
-    p.push_back(scope.user_id().empty() ? Value{} : Value{scope.user_id()});
-    p.emplace_back(scope.org_id());
-    p.emplace_back(id);
-    p.emplace_back(int64_t{version});
-    RP_ASSIGN_OR_RETURN(int64_t n,
-                        c->Exec("UPDATE " + def.table + " SET " + sets + " WHERE org_id = ? AND id = ? AND version = ?", p));
-    if (n != 1) return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else; reload it");
-    json fields = json::array();
-    for (auto& [i, v] : changed) {
-      RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, "update", def.fields[i].name, cur.values[i], v));
-      fields.push_back(def.fields[i].name);
-      cur.values[i] = v;
-    }
-    cur.values[def.IndexOf("version")] = Value{int64_t{version + 1}};
-    cur.values[def.IndexOf("updated_at")] = Value{now};
-    cur.values[def.IndexOf("updated_by")] = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
-    RP_RETURN_IF_ERROR(WriteOutbox(c, scope, def, id, now, "updated", json{{"id", id}, {"fields", fields}}));
-    out = std::move(cur);
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return out;
-}
-
-Result<Record> RecordStore::SetDeleted(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
-                                       bool deleted, std::optional<int64_t> expected_version) {
-  Record out;
-  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
-    RP_ASSIGN_OR_RETURN(Record cur, Get(c, scope, def, id, /*include_deleted=*/true));
-    bool is_deleted = !IsNull(cur.Get(def, "deleted_at"));
-    if (is_deleted == deleted) {
-      return deleted ? Status::NotFound(def.label + " " + id + " not found")
-                     : Status::Conflict(def.label + " " + id + " is not deleted");
-    }
-    int64_t version = cur.version(def);
-    if (expected_version && *expected_version != version) {
-      return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else (version " +
-                                        std::to_string(version) + "); reload it");
-    }
-    const std::string now = NowIso();
-    Value del = deleted ? Value{now} : Value{};
-    Value who = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
-    RP_ASSIGN_OR_RETURN(int64_t n, c->Exec("UPDATE " + def.table +
-                                               " SET deleted_at = ?, version = ?, updated_at = ?, updated_by = ? "
-                                               "WHERE org_id = ? AND id = ? AND version = ?",
-                                           {del, Value{int64_t{version + 1}}, Value{now}, who, Value{scope.org_id()},
-                                            Value{id}, Value{int64_t{version}}}));
-    if (n != 1) return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else; reload it");
-    const char* action = deleted ? "delete" : "restore";
-    RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, action, "deleted_at", cur.Get(def, "deleted_at"), del));
-    RP_RETURN_IF_ERROR(WriteOutbox(c, scope, def, id, now, deleted ? "deleted" : "restored", json{{"id", id}}));
-    cur.values[def.IndexOf("deleted_at")] = del;
-    cur.values[def.IndexOf("version")] = Value{int64_t{version + 1}};
-    cur.values[def.IndexOf("updated_at")] = Value{now};
-    cur.values[def.IndexOf("updated_by")] = who;
-    out = std::move(cur);
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return out;
-}
-
-Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDef& def, const ListQuery& q) {
-  Dialect d{c->backend()};
-  std::string sql = "SELECT " + SelectList(def) + " FROM " + def.table + " WHERE org_id = ?";
-  std::vector<Value> p{Value{scope.org_id()}};
-  switch (q.deleted) {
-    case DeletedFilter::kExclude: sql += " AND deleted_at IS NULL"; break;
-    case DeletedFilter::kOnly: sql += " AND deleted_at IS NOT NULL"; break;
-    case DeletedFilter::kInclude: break;
-  }
-  AppendVisibility(scope, def, &sql, &p);
-
-  for (const auto& flt : q.filters) {
+// Appends " AND <condition>" for each filter (validated against `def`).
+Status AppendFilters(const ObjectDef& def, const Dialect& d, const std::vector<Filter>& filters, std::string* sqlp,
+                     std::vector<Value>* pp) {
+  std::string& sql = *sqlp;
+  std::vector<Value>& p = *pp;
+  for (const auto& flt : filters) {
     const FieldDef* f = def.Find(flt.field);
     if (!f) return Status::InvalidArgument("filter: unknown field '" + flt.field + "' on " + def.name, flt.field);
     const std::string& col = f->column;
@@ -389,10 +226,28 @@ Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDe
           return Status::InvalidArgument(std::string("filter: ") + FilterOpName(flt.op) + " applies to text fields only",
                                          flt.field);
         std::string v = ValueToString(flt.values[0]);
+        if (flt.op == FilterOp::kStartsWith && f->kind != FieldKind::kMultiPicklist) {
+          // Case-insensitive (LIKE/ILIKE), plus a byte range that holds every
+          // case variant of the prefix -- from its all-upper to its all-lower
+          // form -- so an index on the field bounds the scan.
+          std::string lo = v, hi = v;
+          for (auto& ch : lo) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          for (auto& ch : hi) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          while (!hi.empty() && static_cast<unsigned char>(hi.back()) == 0xFF) hi.pop_back();
+          sql += " AND " + col + " >= ?";
+          p.emplace_back(lo);
+          if (!hi.empty()) {
+            hi.back() = static_cast<char>(static_cast<unsigned char>(hi.back()) + 1);
+            sql += " AND " + col + " < ?";
+            p.emplace_back(hi);
+          }
+          sql += " AND " + col + " " + d.ILike() + " ? ESCAPE '\\'";
+          p.emplace_back(EscapeLike(v) + "%");
+          break;
+        }
         std::string pattern;
         if (f->kind == FieldKind::kMultiPicklist) pattern = "%" + EscapeLike(json(v).dump()) + "%";
-        else if (flt.op == FilterOp::kContains) pattern = "%" + EscapeLike(v) + "%";
-        else pattern = EscapeLike(v) + "%";
+        else pattern = "%" + EscapeLike(v) + "%";
         sql += " AND " + col + " " + d.ILike() + " ? ESCAPE '\\'";
         p.emplace_back(pattern);
         break;
@@ -405,6 +260,178 @@ Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDe
       }
     }
   }
+
+  return Status::Ok();
+}
+
+Result<Record> RecordStore::Get(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                                bool include_deleted) {
+  std::string sql = "SELECT " + SelectList(def) + " FROM " + def.table + " WHERE org_id = ? AND id = ?";
+  std::vector<Value> p{Value{scope.org_id()}, Value{id}};
+  if (!include_deleted) sql += " AND deleted_at IS NULL";
+  AppendVisibility(scope, def, "", &sql, &p);
+  RP_ASSIGN_OR_RETURN(Rows rows, c->Query(sql, p));
+  if (rows.empty()) return Status::NotFound(def.label + " " + id + " not found");
+  return ToRecord(std::move(rows.rows[0]));
+}
+
+Result<bool> RecordStore::Exists(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id) {
+  RP_ASSIGN_OR_RETURN(Rows rows, c->Query("SELECT 1 FROM " + def.table +
+                                              " WHERE org_id = ? AND id = ? AND deleted_at IS NULL",
+                                          {Value{scope.org_id()}, Value{id}}));
+  return !rows.empty();
+}
+
+Result<Record> RecordStore::Insert(Conn* c, const TenantScope& scope, const ObjectDef& def, const FieldValues& values,
+                                   const std::string& given_id) {
+  const std::string id = given_id.empty() ? NewId() : given_id;
+  const std::string now = NowIso();
+  std::vector<Value> row(def.fields.size());
+  json created = json::object();
+  for (size_t i = 0; i < def.fields.size(); ++i) {
+    const FieldDef& f = def.fields[i];
+    auto it = values.find(f.name);
+    if (f.name == "id") row[i] = Value{id};
+    else if (f.name == "version") row[i] = Value{int64_t{1}};
+    else if (f.name == "created_at" || f.name == "updated_at") row[i] = Value{now};
+    else if (f.name == "created_by" || f.name == "updated_by")
+      row[i] = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
+    else if (f.name == "deleted_at") row[i] = Value{};
+    else if (it != values.end()) row[i] = it->second;
+    else if (f.name == "owner_id" && !scope.user_id().empty()) row[i] = Value{scope.user_id()};
+    else if (!f.default_text.empty()) row[i] = Value{f.default_text};
+    if (!f.system && !IsNull(row[i])) created[f.name] = ValueToJson(f, row[i]);
+  }
+  std::string sql = "INSERT INTO " + def.table + " (org_id, " + SelectList(def) + ") VALUES (?, " +
+                    Placeholders(def.fields.size()) + ")";
+  std::vector<Value> p;
+  p.reserve(row.size() + 1);
+  p.emplace_back(scope.org_id());
+  p.insert(p.end(), row.begin(), row.end());
+  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    auto r = c->Exec(sql, p);
+    if (!r.ok()) {
+      if (r.status().code() == Status::Code::kConflict) return Status::Conflict(def.label + " " + id + " already exists", "id");
+      return r.status();
+    }
+    RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, "create", "", Value{}, Value{created.dump()}));
+    RP_RETURN_IF_ERROR(SearchIndex::Index(c, scope, def, Record{row}));
+    return WriteOutbox(c, scope, def, id, now, "created", json{{"id", id}});
+  });
+  if (!st.ok()) return st;
+  return Record{std::move(row)};
+}
+
+Result<Record> RecordStore::Update(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                                   const FieldValues& changes, std::optional<int64_t> expected_version) {
+  Record out;
+  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Record cur, Get(c, scope, def, id, /*include_deleted=*/true));
+    if (!IsNull(cur.Get(def, "deleted_at")))
+      return Status::Conflict(def.label + " " + id + " is deleted; restore it before changing it");
+    int64_t version = cur.version(def);
+    if (expected_version && *expected_version != version) {
+      return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else (version " +
+                                        std::to_string(version) + ", you sent " + std::to_string(*expected_version) +
+                                        "); reload it and apply your change again");
+    }
+    std::string sets;
+    std::vector<Value> p;
+    std::vector<std::pair<int, Value>> changed;  // field index, new value
+    for (const auto& [name, v] : changes) {
+      int i = def.IndexOf(name);
+      if (i < 0) return Status::InvalidArgument("unknown field '" + name + "'", name);
+      if (SameValue(cur.values[i], v)) continue;
+      sets += def.fields[i].column + " = ?, ";
+      p.push_back(v);
+      changed.emplace_back(i, v);
+    }
+    if (changed.empty()) {
+      out = std::move(cur);
+      return Status::Ok();
+    }
+    const std::string now = NowIso();
+    sets += "version = ?, updated_at = ?, updated_by = ?";
+    p.emplace_back(int64_t{version + 1});
+    p.emplace_back(now);
+    p.push_back(scope.user_id().empty() ? Value{} : Value{scope.user_id()});
+    p.emplace_back(scope.org_id());
+    p.emplace_back(id);
+    p.emplace_back(int64_t{version});
+    RP_ASSIGN_OR_RETURN(int64_t n,
+                        c->Exec("UPDATE " + def.table + " SET " + sets + " WHERE org_id = ? AND id = ? AND version = ?", p));
+    if (n != 1) return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else; reload it");
+    json fields = json::array();
+    bool reindex = false;
+    for (auto& [i, v] : changed) {
+      reindex = reindex || SearchIndex::Affects(def, def.fields[i].name);
+      RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, "update", def.fields[i].name, cur.values[i], v));
+      fields.push_back(def.fields[i].name);
+      cur.values[i] = v;
+    }
+    cur.values[def.IndexOf("version")] = Value{int64_t{version + 1}};
+    cur.values[def.IndexOf("updated_at")] = Value{now};
+    cur.values[def.IndexOf("updated_by")] = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
+    if (reindex) RP_RETURN_IF_ERROR(SearchIndex::Index(c, scope, def, cur));
+    RP_RETURN_IF_ERROR(WriteOutbox(c, scope, def, id, now, "updated", json{{"id", id}, {"fields", fields}}));
+    out = std::move(cur);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<Record> RecordStore::SetDeleted(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                                       bool deleted, std::optional<int64_t> expected_version) {
+  Record out;
+  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    RP_ASSIGN_OR_RETURN(Record cur, Get(c, scope, def, id, /*include_deleted=*/true));
+    bool is_deleted = !IsNull(cur.Get(def, "deleted_at"));
+    if (is_deleted == deleted) {
+      return deleted ? Status::NotFound(def.label + " " + id + " not found")
+                     : Status::Conflict(def.label + " " + id + " is not deleted");
+    }
+    int64_t version = cur.version(def);
+    if (expected_version && *expected_version != version) {
+      return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else (version " +
+                                        std::to_string(version) + "); reload it");
+    }
+    const std::string now = NowIso();
+    Value del = deleted ? Value{now} : Value{};
+    Value who = scope.user_id().empty() ? Value{} : Value{scope.user_id()};
+    RP_ASSIGN_OR_RETURN(int64_t n, c->Exec("UPDATE " + def.table +
+                                               " SET deleted_at = ?, version = ?, updated_at = ?, updated_by = ? "
+                                               "WHERE org_id = ? AND id = ? AND version = ?",
+                                           {del, Value{int64_t{version + 1}}, Value{now}, who, Value{scope.org_id()},
+                                            Value{id}, Value{int64_t{version}}}));
+    if (n != 1) return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else; reload it");
+    const char* action = deleted ? "delete" : "restore";
+    RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, action, "deleted_at", cur.Get(def, "deleted_at"), del));
+    RP_RETURN_IF_ERROR(WriteOutbox(c, scope, def, id, now, deleted ? "deleted" : "restored", json{{"id", id}}));
+    cur.values[def.IndexOf("deleted_at")] = del;
+    RP_RETURN_IF_ERROR(deleted ? SearchIndex::Unindex(c, scope, def, id) : SearchIndex::Index(c, scope, def, cur));
+    cur.values[def.IndexOf("version")] = Value{int64_t{version + 1}};
+    cur.values[def.IndexOf("updated_at")] = Value{now};
+    cur.values[def.IndexOf("updated_by")] = who;
+    out = std::move(cur);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDef& def, const ListQuery& q) {
+  Dialect d{c->backend()};
+  std::string sql = "SELECT " + SelectList(def) + " FROM " + def.table + " WHERE org_id = ?";
+  std::vector<Value> p{Value{scope.org_id()}};
+  switch (q.deleted) {
+    case DeletedFilter::kExclude: sql += " AND deleted_at IS NULL"; break;
+    case DeletedFilter::kOnly: sql += " AND deleted_at IS NOT NULL"; break;
+    case DeletedFilter::kInclude: break;
+  }
+  AppendVisibility(scope, def, "", &sql, &p);
+
+  RP_RETURN_IF_ERROR(AppendFilters(def, d, q.filters, &sql, &p));
 
   // Sort keys, then id in the direction of the last key as the tie-break.
   std::vector<SortKey> keys;
@@ -489,6 +516,48 @@ Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDe
     page.next_cursor = Base64UrlEncode(json{{"s", spec}, {"v", v}}.dump());
   }
   return page;
+}
+
+Result<std::vector<AggregateRow>> RecordStore::Aggregate(Conn* c, const TenantScope& scope, const ObjectDef& def,
+                                                         const std::vector<Filter>& filters, const std::string& group_by,
+                                                         const std::string& sum_field, const std::string& weight_field) {
+  Dialect d{c->backend()};
+  const FieldDef* g = def.Find(group_by);
+  if (!g) return Status::InvalidArgument("group_by: unknown field '" + group_by + "' on " + def.name, "group_by");
+  auto numeric = [&](const std::string& name, const char* param) -> Result<const FieldDef*> {
+    if (name.empty()) return static_cast<const FieldDef*>(nullptr);
+    const FieldDef* f = def.Find(name);
+    if (!f) return Status::InvalidArgument(std::string(param) + ": unknown field '" + name + "'", param);
+    if (StorageOf(f->kind) != StorageClass::kReal)
+      return Status::InvalidArgument(std::string(param) + ": '" + name + "' is not a number field", param);
+    return f;
+  };
+  RP_ASSIGN_OR_RETURN(const FieldDef* sf, numeric(sum_field, "sum"));
+  RP_ASSIGN_OR_RETURN(const FieldDef* wf, numeric(weight_field, "weight"));
+  std::string sum_expr = sf ? "SUM(" + sf->column + ")" : "0";
+  std::string weighted = sf && wf ? "SUM(" + sf->column + " * " + wf->column + " / 100.0)" : "0";
+  std::string sql = "SELECT " + g->column + ", COUNT(*), " + sum_expr + ", " + weighted + " FROM " + def.table +
+                    " WHERE org_id = ? AND deleted_at IS NULL";
+  std::vector<Value> p{Value{scope.org_id()}};
+  AppendVisibility(scope, def, "", &sql, &p);
+  RP_RETURN_IF_ERROR(AppendFilters(def, d, filters, &sql, &p));
+  sql += " GROUP BY " + g->column + " ORDER BY COUNT(*) DESC LIMIT 1000";
+  RP_ASSIGN_OR_RETURN(Rows rows, c->Query(sql, p));
+  std::vector<AggregateRow> out;
+  auto num = [](const Value& v) {
+    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+    if (auto* x = std::get_if<double>(&v)) return *x;
+    return 0.0;
+  };
+  for (auto& r : rows.rows) {
+    AggregateRow a;
+    a.key = r[0];
+    a.count = static_cast<int64_t>(num(r[1]));
+    a.sum = num(r[2]);
+    a.weighted_sum = num(r[3]);
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 Result<std::vector<AuditEntry>> RecordStore::History(Conn* c, const TenantScope& scope, const ObjectDef& def,

@@ -66,6 +66,18 @@ struct AuditEntry {
   bool has_old = false, has_new = false;
 };
 
+// Appends " AND (<visibility>)" for `scope` on rows of `def` whose columns
+// are qualified by `alias` ("" or "t."); nothing for admins and shared objects.
+void AppendVisibility(const TenantScope& scope, const ObjectDef& def, const std::string& alias, std::string* sql,
+                      std::vector<Value>* params);
+
+struct AggregateRow {
+  Value key;                 // the group's value (null for "none")
+  int64_t count = 0;
+  double sum = 0;            // of the sum field (0 if none given)
+  double weighted_sum = 0;   // of sum field x weight field / 100
+};
+
 class RecordStore {
  public:
   // Reads one row visible to `scope`. NotFound if absent, invisible, or
@@ -91,6 +103,13 @@ class RecordStore {
 
   // One page of visible rows. Unknown fields, bad cursors: InvalidArgument.
   static Result<Page> List(Conn* c, const TenantScope& scope, const ObjectDef& def, const ListQuery& q);
+
+  // Counts and sums of visible rows matching `filters`, grouped by
+  // `group_by` (at most 1000 groups, largest count first). `sum_field` and
+  // `weight_field` may be empty.
+  static Result<std::vector<AggregateRow>> Aggregate(Conn* c, const TenantScope& scope, const ObjectDef& def,
+                                                     const std::vector<Filter>& filters, const std::string& group_by,
+                                                     const std::string& sum_field, const std::string& weight_field);
 
   // The audit entries of one row, oldest first (the row must be visible).
   static Result<std::vector<AuditEntry>> History(Conn* c, const TenantScope& scope, const ObjectDef& def,

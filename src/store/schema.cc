@@ -24,7 +24,8 @@ std::string Typed(const Dialect& d, std::string sql) {
 struct Migration {
   int version;
   const char* description;
-  const char* sql;
+  const char* sql;                // both backends, or SQLite only if pg_sql is set
+  const char* pg_sql = nullptr;   // PostgreSQL's own text, where they differ
 };
 
 // System tables. Object tables (accounts, contacts, users, ...) come from
@@ -67,6 +68,56 @@ CREATE TABLE IF NOT EXISTS outbox (
   org_id {text} NOT NULL, id {text} NOT NULL, at {text} NOT NULL, object {text} NOT NULL,
   record_id {text} NOT NULL, action {text} NOT NULL, payload {text}, processed_at {text},
   PRIMARY KEY (org_id, id));
+)"},
+    {2, "global search index",
+     "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(org_id UNINDEXED, object UNINDEXED, "
+     "record_id UNINDEXED, title UNINDEXED, subtitle UNINDEXED, body, prefix='2 3', "
+     "tokenize='unicode61 remove_diacritics 2');",
+     R"(
+CREATE TABLE IF NOT EXISTS search_index (
+  org_id TEXT COLLATE "C" NOT NULL, key BIGINT NOT NULL, object TEXT NOT NULL, record_id TEXT NOT NULL,
+  title TEXT, subtitle TEXT, body tsvector NOT NULL, PRIMARY KEY (org_id, key));
+CREATE INDEX IF NOT EXISTS ix_search_body ON search_index USING GIN (body);
+)"},
+    {3, "opportunity stage history",
+     R"(
+CREATE TABLE IF NOT EXISTS stage_history (
+  org_id {text} NOT NULL, id {text} NOT NULL, opportunity_id {text} NOT NULL,
+  pipeline_id {text}, from_stage_id {text}, to_stage_id {text} NOT NULL, at {text} NOT NULL, user_id {text},
+  amount {real}, currency {text}, probability {real},
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS ix_stage_history_opp ON stage_history (org_id, opportunity_id, id);
+)"},
+    // Imports (issue 4, src/app/import.h): one row per import with its options,
+    // counts, status and resume checkpoint; the records each created or updated
+    // (for undo) and the rows that failed, written in the same transaction as
+    // each batch of records.
+    {4, "imports, their records and row errors",
+     R"(
+CREATE TABLE IF NOT EXISTS imports (
+  org_id {text} NOT NULL, id {text} NOT NULL, object {text} NOT NULL, file_name {text}, file_size {int} NOT NULL,
+  file_hash {text} NOT NULL, format {text} NOT NULL, options {text}, status {text} NOT NULL, error {text},
+  rows_read {int} NOT NULL DEFAULT 0, created {int} NOT NULL DEFAULT 0, updated {int} NOT NULL DEFAULT 0,
+  unchanged {int} NOT NULL DEFAULT 0, failed {int} NOT NULL DEFAULT 0,
+  checkpoint_resume {int} NOT NULL DEFAULT 0, checkpoint_line {int} NOT NULL DEFAULT 0,
+  bytes_done {int} NOT NULL DEFAULT 0, bytes_total {int} NOT NULL DEFAULT 0, report {text},
+  created_by {text}, created_at {text} NOT NULL, updated_at {text} NOT NULL, finished_at {text},
+  undone_at {text}, undone_by {text}, lease_owner {text}, lease_until {text},
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS ix_imports_file ON imports (org_id, file_hash, file_size);
+CREATE TABLE IF NOT EXISTS import_records (
+  org_id {text} NOT NULL, import_id {text} NOT NULL, line {int} NOT NULL, object {text} NOT NULL,
+  record_id {text} NOT NULL, action {text} NOT NULL, audit_from {text}, audit_to {text}, undone_at {text},
+  PRIMARY KEY (org_id, import_id, line));
+CREATE TABLE IF NOT EXISTS import_errors (
+  org_id {text} NOT NULL, import_id {text} NOT NULL, line {int} NOT NULL, field {text}, message {text} NOT NULL,
+  PRIMARY KEY (org_id, import_id, line));
+)"},
+    {5, "organisation settings",
+     R"(
+CREATE TABLE IF NOT EXISTS org_settings (
+  org_id {text} NOT NULL, key {text} NOT NULL, value {text}, updated_at {text} NOT NULL,
+  PRIMARY KEY (org_id, key));
 )"},
 };
 
@@ -111,6 +162,17 @@ Status EnsureObjectTable(Conn* conn, const ObjectDef& def) {
     RP_RETURN_IF_ERROR(conn->ExecScript("CREATE INDEX IF NOT EXISTS " + IndexName(def, f) + " ON " + def.table +
                                         " (org_id, " + f.column + d.IndexSuffix() + ", id)"));
   }
+  for (const auto& cols : def.list_indexes) {
+    std::string name = "ix_" + def.table, list;
+    for (const auto& f : cols) {
+      const FieldDef* fd = def.Find(f);
+      if (!fd) return Status::Internal("list index on unknown field " + def.name + "." + f);
+      name += "_" + fd->column;
+      list += fd->column + d.IndexSuffix() + ", ";
+    }
+    RP_RETURN_IF_ERROR(conn->ExecScript("CREATE INDEX IF NOT EXISTS " + name + " ON " + def.table + " (org_id, " +
+                                        list + "id)"));
+  }
   if (def.name == "users") {
     RP_RETURN_IF_ERROR(conn->ExecScript("CREATE UNIQUE INDEX IF NOT EXISTS ux_users_email ON users (email, org_id)"));
   }
@@ -127,7 +189,8 @@ Status Migrate(Conn* conn) {
       RP_ASSIGN_OR_RETURN(Rows r, conn->Query("SELECT version FROM schema_migrations WHERE version = ?",
                                               {Value{int64_t{m.version}}}));
       if (!r.empty()) return Status::Ok();
-      RP_RETURN_IF_ERROR(conn->ExecScript(Typed(d, m.sql)));
+      const char* text = d.backend == Backend::kPostgres && m.pg_sql ? m.pg_sql : m.sql;
+      RP_RETURN_IF_ERROR(conn->ExecScript(Typed(d, text)));
       auto ins = conn->Exec("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                             {Value{int64_t{m.version}}, Value{std::string(m.description)}, Value{NowIso()}});
       if (!ins.ok()) return ins.status();

@@ -118,10 +118,16 @@ TEST_F(BaseTest, Base64UrlRoundTripsEveryByteAndLength) {
 
 TEST_F(BaseTest, Base64UrlDecodeRejectsBadInput) {
   std::string out;
-  for (const char* bad : {"Zg==", "Zm8=", "Z", "Zm9vY", "a+b/", "Zm9v!", "Zm 9v", "Zm9v\n", "====", "Zm9v=", "Zh", "Zm9=",
-                          "\xc3\xa9\xc3\xa9"}) {
+  for (const char* bad : {"Zg==", "Zm8=", "Z", "Zm9vY", "a+b/", "Zm9v!", "Zm 9v", "Zm9v\n", "====", "Zm9v=", "Zh", "Zm9=", "Zm9v\x7f"}) {
     EXPECT_FALSE(Base64UrlDecode(bad, &out)) << bad;
   }
+}
+
+TEST_F(BaseTest, Base64UrlDecodeRejectsNonAsciiBytes) {
+  std::string out;
+  EXPECT_FALSE(Base64UrlDecode("\xc3\xa9\xc3\xa9", &out));
+  EXPECT_FALSE(Base64UrlDecode("Zm9v\x80\x80\x80\x80", &out));
+  EXPECT_FALSE(Base64UrlDecode("\xff\xff\xff\xff", &out));
 }
 
 TEST_F(BaseTest, RandomTokenIsUrlSafeAndFresh) {

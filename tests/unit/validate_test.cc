@@ -177,9 +177,6 @@ TEST(ValidateValue, LongTextAllowsNewlinesAndTabsButNotOtherControls) {
 }
 
 TEST(ValidateValue, TextRefusesC1ControlCharacters) {
-  GTEST_SKIP() << "BUG (minor, spec reading): ValidateString (src/meta/validate.cc:77-84) only refuses bytes < 0x20 "
-                  "and 0x7F; the C1 control characters U+0080..U+009F (e.g. U+0085 NEL, U+009B CSI, encoded C2 80.."
-                  "C2 9F) are Unicode category Cc too and pass, although validate.h promises 'no control characters'.";
   FieldDef f = Field(FieldKind::kText);
   EXPECT_TRUE(Refused(ValidateValue(f, json("a\xc2\x85z"))));           // U+0085 NEXT LINE
   EXPECT_TRUE(Refused(ValidateValue(f, json("a\xc2\x9b" "31mred"))));  // U+009B CSI
@@ -215,7 +212,8 @@ TEST(ValidateValue, EmailRefusesMalformedAddresses) {
 
 TEST(ValidateValue, PhoneAcceptsPunctuatedNumbers) {
   FieldDef f = Field(FieldKind::kPhone, "phone");
-  EXPECT_TRUE(IsText(ValidateValue(f, json(" +44 (20) 7946-0958 ")), "+44 (20) 7946-0958"));
+  // Valid numbers are stored in E.164 (domain/normalize, issue 4); others as written.
+  EXPECT_TRUE(IsText(ValidateValue(f, json(" +44 (20) 7946-0958 ")), "+442079460958"));
   EXPECT_TRUE(IsText(ValidateValue(f, json("030/123.456")), "030/123.456"));
   EXPECT_TRUE(IsText(ValidateValue(f, json("12345")), "12345"));
   EXPECT_TRUE(IsText(ValidateValue(f, json(Repeat("1", 20))), Repeat("1", 20)));
@@ -409,7 +407,9 @@ TEST(ValidateValue, PicklistAcceptsOnlyItsOptions) {
   for (const char* bad : {"New", "NEW", "other", "new,working", "ne"}) {
     auto r = ValidateValue(f, json(bad));
     EXPECT_TRUE(Refused(r, "status")) << bad;
-    if (!r.ok()) EXPECT_NE(r.status().message().find(bad), std::string::npos) << r.status().message();
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find(bad), std::string::npos) << r.status().message();
+    }
   }
 }
 
@@ -546,10 +546,6 @@ TEST(Utf8Length, RejectsMalformedSequences) {
 }
 
 TEST(Utf8Length, RejectsOverlongSurrogateAndOutOfRangeSequences) {
-  GTEST_SKIP() << "BUG: Utf8Length (src/meta/validate.cc:14-30) accepts 3- and 4-byte sequences that are not "
-                  "UTF-8 (RFC 3629): overlong 3-byte (E0 80..9F xx), UTF-16 surrogates (ED A0..BF xx), overlong "
-                  "4-byte (F0 80..8F xx xx), code points above U+10FFFF (F4 90.. and F5..F7 lead bytes). "
-                  "ValidateValue then accepts them and PostgreSQL refuses the INSERT (SQLSTATE 22021 -> 500).";
   EXPECT_EQ(Utf8Length("\xe0\x80\x80"), -1);          // overlong U+0000
   EXPECT_EQ(Utf8Length("\xe0\x9f\xbf"), -1);          // overlong U+07FF
   EXPECT_EQ(Utf8Length("\xed\xa0\x80"), -1);          // U+D800 high surrogate
