@@ -186,13 +186,13 @@ TEST_F(ImportApi, UndoRemovesWhatTheImportCreated) {
 TEST_F(ImportApi, UploadsHaveTheirOwnSizeLimitAndOtherRoutesKeepOneMebibyte) {
   // Larger than the 1 MiB JSON limit: accepted on the upload route.
   std::string csv = "source_ref,last_name,email\n";
-  for (int i = 0; csv.size() < (3u << 20); ++i)
+  for (int i = 0; csv.size() < (3u << 19); ++i)
     csv += "S" + std::to_string(i) + ",Name" + std::to_string(i) + ",p" + std::to_string(i) + "@example.com\n";
   auto r = Upload("?object=leads", csv);
   ASSERT_EQ(r.status, 202) << r.body;
   json j = WaitDone(r.json()["id"]);
   EXPECT_EQ(j["status"], "done");
-  EXPECT_GT(j["created"].get<int64_t>(), 60000);
+  EXPECT_GT(j["created"].get<int64_t>(), 30000);
   // Still 413 for JSON bodies over 1 MiB elsewhere.
   std::string big = json{{"last_name", std::string(1100000, 'x')}}.dump();
   EXPECT_EQ(api_->Do("POST", "/api/v1/leads", big).status, 413);
@@ -229,7 +229,7 @@ TEST_F(ImportApi, FilesThatAreNotCsvXlsxOrVCardGetAClearError) {
 // import is resumed (POST .../resume) from its last checkpoint.
 TEST_F(ImportApi, ServerKilledDuringAnUploadedImportResumesAfterRestart) {
   std::string csv = "source_ref,last_name,email,phone\n";
-  const int kRows = 60000;
+  const int kRows = 30000;
   for (int i = 0; i < kRows; ++i)
     csv += "S" + std::to_string(i) + ",Name" + std::to_string(i) + ",s" + std::to_string(i) + "@example.com,(650) 253-" +
            std::to_string(1000 + i % 9000) + "\n";
@@ -260,7 +260,7 @@ TEST_F(ImportApi, ServerKilledDuringAnUploadedImportResumesAfterRestart) {
 // `rapport import` killed with SIGKILL after some batches, then run again:
 // every row lands exactly once.
 TEST_F(ImportApi, CliImportKilledMidwayResumesWithoutMissingOrDuplicateRows) {
-  const int kRows = 120000;
+  const int kRows = 60000;
   std::string path = dir_ + "/big.csv";
   {
     std::ofstream f(path);
@@ -272,7 +272,7 @@ TEST_F(ImportApi, CliImportKilledMidwayResumesWithoutMissingOrDuplicateRows) {
       f << ",(650) 253-" << (1000 + i % 9000) << ",Company " << (i % 977) << ",City\n";
     }
   }
-  const int kBad = kRows / 10000;
+  const int kBad = kRows / 10000;  // rows 3, 10003, ...
   pid_t pid = fork();
   if (pid == 0) {
     int devnull = open("/dev/null", O_WRONLY);
