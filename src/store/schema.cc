@@ -201,10 +201,16 @@ Status Migrate(Conn* conn) {
   }
   // Object tables from the standard catalogue; custom-field columns were added
   // with their metadata rows, so they already exist.
-  return InTransaction(conn, TxMode::kWrite, [&]() -> Status {
+  RP_RETURN_IF_ERROR(InTransaction(conn, TxMode::kWrite, [&]() -> Status {
     for (const auto& [name, def] : StandardCatalog().objects()) RP_RETURN_IF_ERROR(EnsureObjectTable(conn, def));
     return Status::Ok();
-  });
+  }));
+  // Planner statistics: without them SQLite assumes org_id (first in every
+  // index) is selective and walks the primary key instead of, say, the email
+  // index (340 ms instead of < 1 ms over 1M contacts). analysis_limit bounds
+  // the work (about 2 s on a 3 GB database). PostgreSQL's autovacuum does this.
+  if (d.backend == Backend::kSqlite) RP_RETURN_IF_ERROR(conn->ExecScript("PRAGMA analysis_limit=1000; ANALYZE;"));
+  return Status::Ok();
 }
 
 }  // namespace rapport

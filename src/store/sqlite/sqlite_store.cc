@@ -189,13 +189,11 @@ class SqliteStore final : public Store {
     // transaction survives a power loss, not only a process crash
     // (docs/decisions/002-sqlite-durability.md). No mmap: mapped pages count
     // in RSS once per connection (400 MB after a benchmark on a 200 MB file);
-    // an 8 MB page cache per connection instead. `optimize` gives the planner
-    // statistics (bounded work: analysis_limit), without which it picks the
-    // primary key over a selective index (BENCHMARKS.md).
+    // an 8 MB page cache per connection instead. Planner statistics come
+    // from Migrate() (ANALYZE at every start).
     RP_RETURN_IF_ERROR(conn->ExecScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000; PRAGMA mmap_size=0; "
-        "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;"));
+        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000; PRAGMA mmap_size=0; PRAGMA analysis_limit=1000;"));
     return std::unique_ptr<Conn>(std::move(conn));
   }
 
