@@ -3,6 +3,9 @@
 // HTTP/1.1 client to talk to it.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <map>
 #include <string>
@@ -82,5 +85,20 @@ class Api {
 };
 
 std::string UrlEncode(const std::string& s);
+
+// A test suite sharing one server (started once for the suite) and an API
+// client with the admin's token per test. CRTP: each suite gets its own server.
+template <typename Suite>
+class ServerSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new Server(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override { api_ = std::make_unique<Api>(server_->port(), server_->admin_token()); }
+  static inline Server* server_ = nullptr;
+  std::unique_ptr<Api> api_;
+};
 
 }  // namespace rapport::test

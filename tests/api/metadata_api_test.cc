@@ -11,18 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-class MetadataApi : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new Server(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { api_ = std::make_unique<Api>(server_->port(), server_->admin_token()); }
-  static Server* server_;
-  std::unique_ptr<Api> api_;
-};
-Server* MetadataApi::server_ = nullptr;
+class MetadataApi : public ServerSuite<MetadataApi> {};
 
 TEST_F(MetadataApi, CustomFieldIsValidatedFilteredSortedReturnedAndDocumented) {
   auto f = api_->Post("/api/v1/metadata/leads/fields",

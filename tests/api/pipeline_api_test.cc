@@ -9,15 +9,10 @@ namespace {
 
 using nlohmann::json;
 
-class PipelineApi : public ::testing::Test {
+class PipelineApi : public ServerSuite<PipelineApi> {
  protected:
-  static void SetUpTestSuite() { server_ = new Server(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
-    api_ = std::make_unique<Api>(server_->port(), server_->admin_token());
+    ServerSuite::SetUp();
     json st = api_->Get("/api/v1/stages?sort=position").json()["data"];
     for (auto& s : st) stage_[s["name"].get<std::string>()] = s["id"];
   }
@@ -28,12 +23,9 @@ class PipelineApi : public ::testing::Test {
     last_status_ = r.status;
     return r.json();
   }
-  static Server* server_;
-  std::unique_ptr<Api> api_;
   std::map<std::string, std::string> stage_;
   int last_status_ = 0;
 };
-Server* PipelineApi::server_ = nullptr;
 
 TEST_F(PipelineApi, ExitCriteriaBlockForwardMovesAndNameWhatIsMissing) {
   auto c = api_->Post("/api/v1/opportunities", {{"name", "Criteria deal"}, {"stage_id", stage_["Needs analysis"]}});

@@ -9,18 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-class RecordsApi : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new Server(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { api_ = std::make_unique<Api>(server_->port(), server_->admin_token()); }
-  static Server* server_;
-  std::unique_ptr<Api> api_;
-};
-Server* RecordsApi::server_ = nullptr;
+class RecordsApi : public ServerSuite<RecordsApi> {};
 
 TEST_F(RecordsApi, HealthzAndMetrics) {
   Client c(server_->port());

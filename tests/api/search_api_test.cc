@@ -13,18 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-class SearchApi : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new Server(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { api_ = std::make_unique<Api>(server_->port(), server_->admin_token()); }
-  static Server* server_;
-  std::unique_ptr<Api> api_;
-};
-Server* SearchApi::server_ = nullptr;
+class SearchApi : public ServerSuite<SearchApi> {};
 
 TEST_F(SearchApi, FindsPeopleCompaniesAndDealsByPrefixAsYouType) {
   auto acc = api_->Post("/api/v1/accounts", {{"name", "Analytical Engines Ltd"}, {"domain", "engines.example"}});

@@ -10,18 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-class ServiceApi : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new Server(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override { api_ = std::make_unique<Api>(server_->port(), server_->admin_token()); }
-  static Server* server_;
-  std::unique_ptr<Api> api_;
-};
-Server* ServiceApi::server_ = nullptr;
+class ServiceApi : public ServerSuite<ServiceApi> {};
 
 TEST_F(ServiceApi, CasesGetDueTimesFirstResponseAndBreachFlags) {
   // Around the clock, so the due times are plain offsets from now.
