@@ -259,4 +259,28 @@ Status Auth::ChangePassword(Conn* c, const Principal& p, const std::string& curr
   return st;
 }
 
+std::optional<Principal> PrincipalCache::Find(const std::string& credential) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(credential);
+  if (it == entries_.end()) return std::nullopt;
+  if (it->second.generation != generation() || it->second.expires < std::chrono::steady_clock::now()) {
+    entries_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.principal;
+}
+
+void PrincipalCache::Put(const std::string& credential, uint64_t generation, const Principal& p) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (generation != this->generation()) return;  // loaded before an invalidation
+  if (entries_.size() >= max_entries_) entries_.clear();
+  entries_[credential] = Entry{p, generation, std::chrono::steady_clock::now() + ttl_};
+}
+
+void PrincipalCache::Invalidate() {
+  std::lock_guard<std::mutex> lock(mu_);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  entries_.clear();
+}
+
 }  // namespace rapport

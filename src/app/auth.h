@@ -7,8 +7,12 @@
 // Stateless functions; thread-safe given one Conn per thread.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "base/status.h"
 #include "store/conn.h"
@@ -76,6 +80,36 @@ class Auth {
   // Builds a Principal from the principal columns of `row` starting at `at`.
   static Result<Principal> PrincipalFromRow(Conn* c, const std::string& org_id, const std::vector<Value>& row,
                                             size_t at);
+};
+
+// A short-lived cache of authenticated principals, keyed by the credential
+// (token or session cookie). It saves the token/session query on repeated
+// requests. Invalidate() drops every entry; the API calls it after every
+// unsafe request, so changes made through this server (a revoked token, a
+// new role, a logout, a custom field) apply to the very next request. Changes
+// made by another process (the CLI) apply within `ttl`. Entries loaded
+// before an invalidation are refused (generation check). Thread-safe.
+class PrincipalCache {
+ public:
+  explicit PrincipalCache(std::chrono::milliseconds ttl = std::chrono::milliseconds{1000}, size_t max_entries = 10000)
+      : ttl_(ttl), max_entries_(max_entries) {}
+  // The generation to pass to Put for a principal loaded after this call.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  std::optional<Principal> Find(const std::string& credential);
+  void Put(const std::string& credential, uint64_t generation, const Principal& p);
+  void Invalidate();
+
+ private:
+  struct Entry {
+    Principal principal;
+    uint64_t generation;
+    std::chrono::steady_clock::time_point expires;
+  };
+  const std::chrono::milliseconds ttl_;
+  const size_t max_entries_;
+  std::atomic<uint64_t> generation_{1};
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 }  // namespace rapport

@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "app/lead_pipeline.h"  // issue 4: enrich, score, assign on capture
 #include "app/records_service.h"
 #include "base/ids.h"
 #include "base/log.h"
@@ -517,6 +518,11 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
     if (sum.errors.size() < kMaxReportedErrors) sum.errors.push_back(RowError{line, field, message});
   };
 
+  // Lead capture (issue 4, app/lead_pipeline.h): enrichment, scoring and
+  // assignment with rules, reference data and reps loaded once for the import.
+  std::unique_ptr<LeadPipeline> capture;
+  if (def->name == "leads") capture = std::make_unique<LeadPipeline>(scope.org_id(), /*bulk=*/true);
+
   // Writes `batch` (rolled back in a dry run). Row-level failures become
   // errors; anything else fails the batch and ends the import.
   auto write_batch = [&](Batch& b) -> Status {
@@ -553,7 +559,7 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
           }
         }
         if (existing.empty()) {
-          auto r = RecordService::Create(c, scope, cat, *def, row.body);
+          auto r = RecordService::Create(c, scope, cat, *def, row.body, capture.get());
           if (!r.ok()) {
             if (!RowLevelError(r.status())) return r.status();
             ++delta.failed;

@@ -1,6 +1,12 @@
 #include "app/records_service.h"
+#include "app/commitments.h"  // issue 5: reminders, recurring tasks
 
 #include "app/quotes.h"
+#include "app/campaigns.h"  // issue 4: campaign rules
+#include "app/leads.h"      // issue 4: lead status flow
+#include "app/assignment.h"     // issue 4: assignment rules, rep schedules
+#include "app/lead_pipeline.h"  // issue 4: enrich, score, qualify, assign on capture
+#include "app/scoring.h"        // issue 4: scoring rules
 
 #include "base/ids.h"
 #include "base/time.h"
@@ -233,6 +239,9 @@ Status ApplyObjectRules(Conn* c, const TenantScope& s, const Catalog& cat, const
     if (IsNull(get("last_name")) && IsNull(get("company")) && IsNull(get("email")))
       return Status::InvalidArgument("last_name: a lead needs at least a last name, a company or an email",
                                      "last_name");
+    RP_RETURN_IF_ERROR(Leads::ApplyStatusRules(def, v, current));  // issue 4: status flow
+  } else if (def.name == "campaigns" || def.name == "campaign_members") {
+    RP_RETURN_IF_ERROR(Campaigns::ApplyRules(def, v, current));  // issue 4
   } else if (def.name == "activities") {
     bool has_obj = !IsNull(get("related_object")), has_id = !IsNull(get("related_id"));
     if (has_obj != has_id)
@@ -267,7 +276,12 @@ Status ApplyObjectRules(Conn* c, const TenantScope& s, const Catalog& cat, const
       if (!fd || fd->system || fd->read_only)
         return Status::InvalidArgument("required_fields: '" + f + "' is not an opportunity field", "required_fields");
     }
+  } else if (def.name == "scoring_rules") {
+    RP_RETURN_IF_ERROR(ValidateScoringRule(c, s, cat, def, v, current));  // issue 4
+  } else if (def.name == "assignment_rules") {
+    RP_RETURN_IF_ERROR(ValidateAssignmentRule(c, s, cat, def, v, current));  // issue 4
   } else if (def.name == "users") {
+    RP_RETURN_IF_ERROR(ValidateUserSchedule(def, *v));  // issue 4: time_zone, working_hours
     if (current && current->Get(def, "id") == Value{s.user_id()}) {
       auto role = v->find("role");
       if (role != v->end() && role->second != current->Get(def, "role"))
@@ -301,6 +315,17 @@ Status RecordStageMove(Conn* c, const TenantScope& s, const ObjectDef& def, cons
   return r.ok() ? Status::Ok() : r.status();
 }
 
+// Issue 4 (app/lead_pipeline.h): the pipeline that enriches, scores, qualifies
+// and assigns leads (and scores deals) in the record's transaction: the
+// caller's (an import keeps one for all its rows) or a new one.
+LeadPipeline* PipelineFor(const TenantScope& s, const ObjectDef& def, LeadPipeline* given,
+                          std::unique_ptr<LeadPipeline>* own) {
+  if (!LeadPipeline::Handles(def)) return nullptr;
+  if (given) return given;
+  *own = std::make_unique<LeadPipeline>(s.org_id());
+  return own->get();
+}
+
 Result<const ObjectDef*> RecordService::Object(const Catalog& cat, const std::string& name) {
   const ObjectDef* d = cat.Find(name);
   if (!d) return Status::NotFound("unknown object '" + name + "'");
@@ -308,11 +333,16 @@ Result<const ObjectDef*> RecordService::Object(const Catalog& cat, const std::st
 }
 
 Result<Record> RecordService::Create(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
-                                     const json& body) {
+                                     const json& body_in, LeadPipeline* pipeline) {
   RP_RETURN_IF_ERROR(CheckWriteRole(s, def));
+  const json body = def.name == "assignment_rules" ? PrepareAssignmentRuleBody(body_in) : body_in;  // issue 4
   RP_ASSIGN_OR_RETURN(FieldValues v, Decode(def, body, /*creating=*/true));
   Record out;
   Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    std::unique_ptr<LeadPipeline> own;  // issue 4: lead capture
+    LeadPipeline* lp = PipelineFor(s, def, pipeline, &own);
+    bool owner_given = body.is_object() && body.contains("owner_id") && !body["owner_id"].is_null();
+    if (lp) RP_RETURN_IF_ERROR(lp->BeforeCreate(c, s, cat, def, &v, owner_given));
     RP_RETURN_IF_ERROR(ApplyObjectRules(c, s, cat, def, &v, nullptr));
     if (def.name == "users") {
       RP_ASSIGN_OR_RETURN(Rows dup, c->Query("SELECT 1 FROM users WHERE email = ? AND org_id = ?",
@@ -323,6 +353,29 @@ Result<Record> RecordService::Create(Conn* c, const TenantScope& s, const Catalo
     RP_ASSIGN_OR_RETURN(out, RecordStore::Insert(c, s, def, v));
     if (def.name == "opportunities") RP_RETURN_IF_ERROR(RecordStageMove(c, s, def, nullptr, out));
     if (def.name == "quote_lines") RP_RETURN_IF_ERROR(Quotes::Recalculate(c, s, cat, ValueToString(out.Get(def, "quote_id"))));
+    if (lp) RP_RETURN_IF_ERROR(lp->AfterCreate(c, s, cat, def, out));  // issue 4
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<FieldValues> RecordService::DecodeBody(const ObjectDef& def, const json& body, bool creating) {
+  return Decode(def, body, creating);
+}
+
+Result<Record> RecordService::CreateTrusted(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
+                                            FieldValues v) {
+  Record out;
+  Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    std::unique_ptr<LeadPipeline> own;  // issue 4: web-form leads are captured too
+    LeadPipeline* lp = PipelineFor(s, def, nullptr, &own);
+    // A web form's lead owner is the fallback: assignment rules route form leads first.
+    bool owner_given = v.count("owner_id") && !IsNull(v["owner_id"]) && !(def.name == "leads" && v.count("form_id"));
+    if (lp) RP_RETURN_IF_ERROR(lp->BeforeCreate(c, s, cat, def, &v, owner_given));
+    RP_RETURN_IF_ERROR(ApplyObjectRules(c, s, cat, def, &v, nullptr));
+    RP_ASSIGN_OR_RETURN(out, RecordStore::Insert(c, s, def, v));
+    if (lp) RP_RETURN_IF_ERROR(lp->AfterCreate(c, s, cat, def, out));  // issue 4
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -330,8 +383,9 @@ Result<Record> RecordService::Create(Conn* c, const TenantScope& s, const Catalo
 }
 
 Result<Record> RecordService::Update(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
-                                     const std::string& id, const json& body, std::optional<int64_t> expected) {
+                                     const std::string& id, const json& body_in, std::optional<int64_t> expected) {
   RP_RETURN_IF_ERROR(CheckWriteRole(s, def));
+  const json body = def.name == "assignment_rules" ? PrepareAssignmentRuleBody(body_in) : body_in;  // issue 4
   RP_ASSIGN_OR_RETURN(FieldValues v, Decode(def, body, /*creating=*/false));
   if (body.is_object() && body.contains("version") && !expected) {
     if (!body["version"].is_number_integer()) return Status::InvalidArgument("version: must be an integer", "version");
@@ -345,7 +399,10 @@ Result<Record> RecordService::Update(Conn* c, const TenantScope& s, const Catalo
                                         std::to_string(cur.version(def)) + ", you sent " + std::to_string(*expected) +
                                         "); reload it and apply your change again");
     }
+    std::unique_ptr<LeadPipeline> own;  // issue 4: rescore, auto-qualify
+    if (LeadPipeline* lp = PipelineFor(s, def, nullptr, &own)) RP_RETURN_IF_ERROR(lp->BeforeUpdate(c, s, cat, def, &v, cur));
     RP_RETURN_IF_ERROR(ApplyObjectRules(c, s, cat, def, &v, &cur));
+    if (def.name == "activities") Commitments::BeforeActivityUpdate(def, &v, cur);  // issue 5: re-arm reminder
     if (def.name == "users" && v.count("email")) {
       RP_ASSIGN_OR_RETURN(Rows dup, c->Query("SELECT 1 FROM users WHERE email = ? AND org_id = ? AND id <> ?",
                                              {v["email"], Value{s.org_id()}, Value{id}}));
@@ -354,6 +411,7 @@ Result<Record> RecordService::Update(Conn* c, const TenantScope& s, const Catalo
     RP_ASSIGN_OR_RETURN(out, RecordStore::Update(c, s, def, id, v, expected));
     if (def.name == "opportunities") RP_RETURN_IF_ERROR(RecordStageMove(c, s, def, &cur, out));
     if (def.name == "quotes") RP_RETURN_IF_ERROR(Quotes::AfterQuoteWrite(c, s, cat, &cur, out));
+    if (def.name == "activities") RP_RETURN_IF_ERROR(Commitments::AfterActivityUpdate(c, s, def, cur, out));  // issue 5
     if (def.name == "quote_lines") RP_RETURN_IF_ERROR(Quotes::Recalculate(c, s, cat, ValueToString(out.Get(def, "quote_id"))));
     return Status::Ok();
   });
@@ -474,8 +532,24 @@ Result<json> RecordService::AccountHealth(Conn* c, const TenantScope& s, const C
   const ObjectDef& acts = *cat.Find("activities");
   RP_ASSIGN_OR_RETURN(Value open_cases, scalar(cases, "COUNT(*)", "account_id = ? AND status NOT IN ('resolved', 'closed')", {Value{id}}));
   RP_ASSIGN_OR_RETURN(Value breached, scalar(cases, "COUNT(*)", "account_id = ? AND sla_breached = 1", {Value{id}}));
-  RP_ASSIGN_OR_RETURN(Value won, scalar(opps, "SUM(amount)", "account_id = ? AND close_reason IS NOT NULL AND closed_at IS NOT NULL AND probability >= 100", {Value{id}}));
-  RP_ASSIGN_OR_RETURN(Value pipeline, scalar(opps, "SUM(amount)", "account_id = ? AND closed_at IS NULL", {Value{id}}));
+  // Money per currency: amounts in different currencies are never added up.
+  auto by_currency = [&](const std::string& where) -> Result<json> {
+    std::string sql = "SELECT currency, SUM(amount) FROM " + opps.table +
+                      " WHERE org_id = ? AND deleted_at IS NULL AND account_id = ? AND " + where;
+    std::vector<Value> params{Value{s.org_id()}, Value{id}};
+    AppendVisibility(s, opps, "", &sql, &params);
+    sql += " GROUP BY currency ORDER BY currency";
+    RP_ASSIGN_OR_RETURN(Rows r, c->Query(sql, params));
+    json out = json::array();
+    for (const auto& row : r.rows) {
+      if (IsNull(row[1])) continue;
+      out.push_back({{"currency", IsNull(row[0]) ? json(nullptr) : json(ValueToString(row[0]))},
+                     {"amount", ValueToJson(*opps.Find("amount"), row[1])}});
+    }
+    return out;
+  };
+  RP_ASSIGN_OR_RETURN(json won, by_currency("close_reason IS NOT NULL AND closed_at IS NOT NULL AND probability >= 100"));
+  RP_ASSIGN_OR_RETURN(json pipeline, by_currency("closed_at IS NULL"));
   RP_ASSIGN_OR_RETURN(Value next_close, scalar(opps, "MIN(close_date)", "account_id = ? AND closed_at IS NULL", {Value{id}}));
   RP_ASSIGN_OR_RETURN(Value last_contact,
                       scalar(acts, "MAX(done_at)",
@@ -490,7 +564,7 @@ Result<json> RecordService::AccountHealth(Conn* c, const TenantScope& s, const C
   };
   auto text = [](const Value& v) -> json { return IsNull(v) ? json(nullptr) : json(ValueToString(v)); };
   return json{{"account_id", id},          {"open_cases", num(open_cases)}, {"breached_cases", num(breached)},
-              {"won_revenue", num(won)},   {"open_pipeline", num(pipeline)}, {"next_close_date", text(next_close)},
+              {"won_revenue", won},        {"open_pipeline", pipeline},     {"next_close_date", text(next_close)},
               {"last_contact_at", text(last_contact)}};
 }
 

@@ -19,6 +19,8 @@
 
 namespace rapport {
 
+class LeadPipeline;  // issue 4: app/lead_pipeline.h
+
 // Per-process cache of organisation catalogues keyed by metadata version.
 class CatalogCache {
  public:
@@ -36,8 +38,20 @@ class RecordService {
   // Resolves an object name to its definition or NotFound.
   static Result<const ObjectDef*> Object(const Catalog& cat, const std::string& name);
 
+  // `pipeline` (issue 4, app/lead_pipeline.h): the lead capture pipeline to
+  // use (an import passes one for all its rows); null makes one when needed.
   static Result<Record> Create(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
-                               const nlohmann::json& body);
+                               const nlohmann::json& body, LeadPipeline* pipeline = nullptr);
+  // Issue 4 (forms, convert): the validation of a JSON body that Create and
+  // Update run (unknown and read-only fields refused, values checked against
+  // metadata; `creating` checks required fields), for use cases that add
+  // values of their own before writing.
+  static Result<FieldValues> DecodeBody(const ObjectDef& def, const nlohmann::json& body, bool creating);
+  // Creates a record from values already validated by the caller, which may
+  // set read-only fields (a lead's form_id, a form's key). Object rules and
+  // reference checks still apply; role checks are the caller's.
+  static Result<Record> CreateTrusted(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
+                                      FieldValues values);
   static Result<Record> Update(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
                                const std::string& id, const nlohmann::json& body,
                                std::optional<int64_t> expected_version);

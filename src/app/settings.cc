@@ -1,5 +1,6 @@
 #include "app/settings.h"
 
+#include <cmath>
 #include <cstdlib>
 
 #include "base/time.h"
@@ -15,6 +16,11 @@ Result<OrgSettings> LoadSettings(Conn* c, const std::string& org_id) {
     if (key == "quote_approval_discount_pct") out.quote_approval_discount_pct = std::strtod(value.c_str(), nullptr);
     if (key == "business_hours") out.business_hours = value;
     if (key == "utc_offset_minutes") out.utc_offset_minutes = std::atoi(value.c_str());
+    // issue 4: leads (docs/decisions/012)
+    if (key == "auto_qualify_score" && !value.empty()) out.auto_qualify_score = std::strtod(value.c_str(), nullptr);
+    if (key == "first_response_target_minutes") out.first_response_target_minutes = std::atoi(value.c_str());
+    if (key == "first_response_escalation") out.first_response_escalation = value;
+    if (key == "predictive_retrain_hours") out.predictive_retrain_hours = std::atoi(value.c_str());
   }
   return out;
 }
@@ -34,6 +40,25 @@ Status SetSetting(Conn* c, const TenantScope& s, const std::string& key, const s
     long m = std::strtol(value.c_str(), &end, 10);
     if (value.empty() || *end || m < -14 * 60 || m > 14 * 60)
       return Status::InvalidArgument(key + ": minutes from -840 to 840", key);
+  } else if (key == "auto_qualify_score") {  // issue 4: leads
+    if (value.empty() || value == "null") {
+      auto r = c->Exec("DELETE FROM org_settings WHERE org_id = ? AND key = ?", {Value{s.org_id()}, Value{key}});
+      return r.ok() ? Status::Ok() : r.status();
+    }
+    char* end = nullptr;
+    double d = std::strtod(value.c_str(), &end);
+    if (*end || !std::isfinite(d) || d < -1e6 || d > 1e6)
+      return Status::InvalidArgument(key + ": a score from -1000000 to 1000000, or null for never", key);
+  } else if (key == "first_response_target_minutes" || key == "predictive_retrain_hours") {
+    char* end = nullptr;
+    long m = std::strtol(value.c_str(), &end, 10);
+    long hi = key == "predictive_retrain_hours" ? 24 * 366 : 60 * 24 * 30;
+    long lo = key == "predictive_retrain_hours" ? 0 : 1;
+    if (value.empty() || *end || m < lo || m > hi)
+      return Status::InvalidArgument(key + ": a whole number from " + std::to_string(lo) + " to " + std::to_string(hi), key);
+  } else if (key == "first_response_escalation") {
+    if (value != "notify" && value != "reassign")
+      return Status::InvalidArgument(key + ": notify (the owner's manager) or reassign (to the next rep)", key);
   } else {
     return Status::InvalidArgument("unknown setting '" + key + "'", key);
   }
@@ -42,6 +67,16 @@ Status SetSetting(Conn* c, const TenantScope& s, const std::string& key, const s
       "ON CONFLICT (org_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
       {Value{s.org_id()}, Value{key}, Value{value}, Value{NowIso()}});
   return r.ok() ? Status::Ok() : r.status();
+}
+
+nlohmann::json SettingsToJson(const OrgSettings& s) {
+  return {{"quote_approval_discount_pct", s.quote_approval_discount_pct},
+          {"business_hours", s.business_hours},
+          {"utc_offset_minutes", s.utc_offset_minutes},
+          {"auto_qualify_score", s.auto_qualify_score ? nlohmann::json(*s.auto_qualify_score) : nlohmann::json(nullptr)},
+          {"first_response_target_minutes", s.first_response_target_minutes},
+          {"first_response_escalation", s.first_response_escalation},
+          {"predictive_retrain_hours", s.predictive_retrain_hours}};
 }
 
 }  // namespace rapport

@@ -3,6 +3,8 @@
 // SLA targets, ...).
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -16,7 +18,21 @@ struct OrgSettings {
   double quote_approval_discount_pct = 20;  // a line discount above this needs a manager's approval
   std::string business_hours = "mon-fri 09:00-17:00";  // for service-level targets
   int utc_offset_minutes = 0;                          // of the business hours
+  // Leads (issue 4, docs/decisions/012): a lead in status new or working whose
+  // rule score reaches auto_qualify_score becomes qualified (unset = never);
+  // a lead assigned by a rule should get its first activity within
+  // first_response_target_minutes business minutes, or the escalation job
+  // notifies the owner's manager ("notify") or gives it to the next rep
+  // ("reassign"); predictive models retrain every predictive_retrain_hours
+  // (0 = only by hand).
+  std::optional<double> auto_qualify_score;
+  int first_response_target_minutes = 60;
+  std::string first_response_escalation = "notify";
+  int predictive_retrain_hours = 24;
 };
+
+// Every setting as the API shows it (GET /api/v1/settings).
+nlohmann::json SettingsToJson(const OrgSettings& s);
 
 Result<OrgSettings> LoadSettings(Conn* c, const std::string& org_id);
 // Sets one known setting (admin only); InvalidArgument for unknown keys or values.

@@ -1,5 +1,8 @@
 #include "cli/commands.h"
 #include "cli/import_commands.h"  // issue 4: import, imports, export
+#include "cli/lead_commands.h"    // issue 4: enrich, score, jobs
+#include "jobs/lead_jobs.h"       // issue 4: escalation and retraining in serve
+#include "jobs/commitment_jobs.h"  // issue 5: reminders and e-mail delivery in serve
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -61,7 +64,7 @@ bool ParseListen(const std::string& s, std::string* host, int* port) {
 }
 
 int Serve(const std::string& db, const std::string& listen, int threads, bool secure_cookies,
-          const std::string& admin_email, const std::string& org_name) {
+          const std::string& admin_email, const std::string& org_name, double idle_seconds) {
   ServerOptions so;
   if (!ParseListen(listen, &so.host, &so.port))
     return Fail(Status::InvalidArgument("--listen must be HOST:PORT, e.g. 127.0.0.1:8080", "listen"));
@@ -81,10 +84,16 @@ int Serve(const std::string& db, const std::string& listen, int threads, bool se
     login_hint = "  Sign in with your account (forgot it? rapport user reset-password --email EMAIL --db " + db + ")";
   }
   opened->conn.reset();
-  ConnPool pool(opened->store.get());
+  // Connections idle for idle_seconds are closed: an idle server gives its
+  // page caches and mapped pages back (docs/decisions/013).
+  ConnPool pool(opened->store.get(), std::chrono::milliseconds{static_cast<int64_t>(idle_seconds * 1000)});
   ApiOptions ao;
   ao.secure_cookies = secure_cookies;
   Api api(&pool, ao);
+  JobScheduler jobs(opened->store.get());  // issue 4: first-response escalation, model retraining
+  AddLeadJobs(&jobs);
+  AddCommitmentJobs(&jobs);  // issue 5: reminders (30 s), SMTP delivery of email_outbox (30 s)
+  jobs.Start();
   HttpServer server(so, [&api](HttpRequest& r) { return api.Handle(r); });
   Status st = server.Listen();
   if (!st.ok()) return Fail(st);
@@ -127,6 +136,11 @@ int RunCli(int argc, char** argv) {
   serve->add_flag("--secure-cookies", secure_cookies, "Mark the session cookie Secure (when served over HTTPS)");
   serve->add_option("--admin-email", admin_email, "Administrator email for a new database")->capture_default_str();
   serve->add_option("--org", org_name, "Organisation name for a new database")->capture_default_str();
+  double idle_seconds = 10;
+  serve->add_option("--idle-close", idle_seconds,
+                    "Close database connections unused for this many seconds, returning their memory (0 = never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
 
   // init
   auto* init = app.add_subcommand("init", "Create the schema, an organisation and its administrator; "
@@ -169,6 +183,8 @@ int RunCli(int argc, char** argv) {
 
   // import, imports list|show|undo, export (issue 4; cli/import_commands.cc)
   auto import_cmds = AddImportCommands(&app, add_db);
+  // enrich, score, jobs (issue 4; cli/lead_commands.cc)
+  auto lead_cmds = AddLeadCommands(&app, add_db);
 
   CLI11_PARSE(app, argc, argv);
   InitLogging(log_level.c_str());
@@ -177,8 +193,9 @@ int RunCli(int argc, char** argv) {
     return 1;
   }
 
-  if (serve->parsed()) return Serve(db, listen, threads, secure_cookies, admin_email, org_name);
+  if (serve->parsed()) return Serve(db, listen, threads, secure_cookies, admin_email, org_name, idle_seconds);
   if (int rc = RunImportCommands(*import_cmds, db); rc >= 0) return rc;  // issue 4
+  if (int rc = RunLeadCommands(*lead_cmds, db); rc >= 0) return rc;      // issue 4
 
   auto opened = OpenAndMigrate(db);
   if (!opened.ok()) return Fail(opened.status());

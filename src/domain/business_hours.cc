@@ -96,6 +96,48 @@ int64_t AddBusinessMinutes(int64_t start_ms, int64_t minutes, const BusinessHour
   return t * kMinuteMs + sub_ms - bh.utc_offset_minutes * kMinuteMs;
 }
 
+namespace {
+// Local (day index since the epoch, minute of day) of an instant.
+void LocalDayMinute(int64_t at_ms, const BusinessHours& bh, int64_t* day, int64_t* minute_of_day) {
+  int64_t local = at_ms + bh.utc_offset_minutes * kMinuteMs;
+  int64_t t = local >= 0 ? local / kMinuteMs : (local - kMinuteMs + 1) / kMinuteMs;
+  *day = t >= 0 ? t / kDayMinutes : (t - kDayMinutes + 1) / kDayMinutes;
+  *minute_of_day = t - *day * kDayMinutes;
+}
+bool WorkingDay(int64_t day, const BusinessHours& bh) {
+  int weekday = static_cast<int>(((day % 7) + 7 + 3) % 7);
+  return bh.weekdays & (1 << weekday);
+}
+}  // namespace
+
+bool WithinBusinessHours(int64_t at_ms, const BusinessHours& bh) {
+  if (bh.weekdays == 0 || bh.end_minute <= bh.start_minute) return true;
+  int64_t day = 0, m = 0;
+  LocalDayMinute(at_ms, bh, &day, &m);
+  return WorkingDay(day, bh) && m >= bh.start_minute && m < bh.end_minute;
+}
+
+int64_t BusinessMinutesBetween(int64_t from_ms, int64_t to_ms, const BusinessHours& bh) {
+  if (to_ms <= from_ms) return 0;
+  if (bh.weekdays == 0 || bh.end_minute <= bh.start_minute) return (to_ms - from_ms) / kMinuteMs;
+  int64_t d0 = 0, m0 = 0, d1 = 0, m1 = 0;
+  LocalDayMinute(from_ms, bh, &d0, &m0);
+  LocalDayMinute(to_ms, bh, &d1, &m1);
+  auto clamp = [&](int64_t m) { return std::min<int64_t>(std::max<int64_t>(m, bh.start_minute), bh.end_minute); };
+  int64_t per_day = bh.end_minute - bh.start_minute;
+  if (d0 == d1) return WorkingDay(d0, bh) ? std::max<int64_t>(0, clamp(m1) - clamp(m0)) : 0;
+  int64_t total = WorkingDay(d0, bh) ? bh.end_minute - clamp(m0) : 0;
+  total += WorkingDay(d1, bh) ? clamp(m1) - bh.start_minute : 0;
+  // Whole days in between: full weeks, then the remainder day by day.
+  int64_t first = d0 + 1, count = d1 - d0 - 1;
+  int64_t weeks = count / 7;
+  int working_per_week = 0;
+  for (int i = 0; i < 7; ++i) working_per_week += (bh.weekdays >> i) & 1;
+  total += weeks * working_per_week * per_day;
+  for (int64_t d = first + weeks * 7; d < d1; ++d) total += WorkingDay(d, bh) ? per_day : 0;
+  return total;
+}
+
 SlaTargets SlaForPriority(const std::string& p) {
   if (p == "urgent") return {60, 4 * 60};
   if (p == "high") return {4 * 60, 8 * 60};

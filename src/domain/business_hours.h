@@ -25,6 +25,13 @@ Result<BusinessHours> ParseBusinessHours(const std::string& spec, int utc_offset
 // next opening.
 int64_t AddBusinessMinutes(int64_t start_ms, int64_t minutes, const BusinessHours& bh);
 
+// Working minutes between two instants (0 when `to_ms` <= `from_ms`); time
+// outside working hours does not count. Used for first-response times.
+int64_t BusinessMinutesBetween(int64_t from_ms, int64_t to_ms, const BusinessHours& bh);
+
+// True if the instant falls inside working hours (start inclusive, end exclusive).
+bool WithinBusinessHours(int64_t at_ms, const BusinessHours& bh);
+
 // Service targets in working minutes by case priority (low, normal, high, urgent).
 struct SlaTargets {
   int64_t first_response;

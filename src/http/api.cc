@@ -8,7 +8,9 @@
 #include "base/log.h"
 #include "base/time.h"
 #include "http/assets.h"
+#include "http/dav.h"  // issue 5: CalDAV/CardDAV, iCalendar feed
 #include "http/metrics.h"
+#include "meta/json_writer.h"
 #include "meta/validate.h"
 #include "store/metadata.h"
 #include "store/search.h"
@@ -19,10 +21,6 @@ namespace rapport {
 
 using nlohmann::json;
 
-namespace {
-
-constexpr const char* kCookieName = "rapport_session";
-
 HttpResponse JsonResponse(int status, const json& body) {
   HttpResponse r;
   r.status = status;
@@ -30,14 +28,7 @@ HttpResponse JsonResponse(int status, const json& body) {
   return r;
 }
 
-HttpResponse RecordResponse(int status, const ObjectDef& def, const Record& rec) {
-  HttpResponse r = JsonResponse(status, RecordService::ToJson(def, rec));
-  r.headers.emplace_back("ETag", "\"" + std::to_string(rec.version(def)) + "\"");
-  return r;
-}
-
-// Splits "/a/b/c" into {"a","b","c"}.
-std::vector<std::string> Segments(const std::string& path) {
+std::vector<std::string> PathSegments(const std::string& path) {
   std::vector<std::string> out;
   size_t i = 0;
   while (i < path.size()) {
@@ -49,6 +40,21 @@ std::vector<std::string> Segments(const std::string& path) {
   }
   return out;
 }
+
+namespace {
+
+constexpr const char* kCookieName = "rapport_session";
+
+
+HttpResponse RecordResponse(int status, const ObjectDef& def, const Record& rec) {
+  HttpResponse r;
+  r.status = status;
+  r.body.reserve(64 * def.fields.size());
+  AppendRecordJson(def, rec.values, &r.body);
+  r.headers.emplace_back("ETag", "\"" + std::to_string(rec.version(def)) + "\"");
+  return r;
+}
+
 
 std::string CookieValue(const std::string& header, const std::string& name) {
   size_t pos = 0;
@@ -286,11 +292,22 @@ Result<Principal> Api::Authenticate(const HttpRequest& req, Conn* c) {
   const std::string& authz = req.Header("authorization");
   if (!authz.empty()) {
     if (authz.rfind("Bearer ", 0) != 0) return Status::Unauthenticated("Authorization must be 'Bearer <token>'");
-    return Auth::AuthenticateToken(c, authz.substr(7));
+    if (auto hit = principals_.Find(authz)) return *std::move(hit);
+    uint64_t gen = principals_.generation();
+    RP_ASSIGN_OR_RETURN(Principal p, Auth::AuthenticateToken(c, authz.substr(7)));
+    principals_.Put(authz, gen, p);
+    return p;
   }
   std::string cookie = CookieValue(req.Header("cookie"), kCookieName);
   if (cookie.empty()) return Status::Unauthenticated("sign in or send an API token");
-  RP_ASSIGN_OR_RETURN(Principal p, Auth::AuthenticateSession(c, cookie));
+  Principal p;
+  if (auto hit = principals_.Find(cookie)) {
+    p = *std::move(hit);
+  } else {
+    uint64_t gen = principals_.generation();
+    RP_ASSIGN_OR_RETURN(p, Auth::AuthenticateSession(c, cookie));
+    principals_.Put(cookie, gen, p);
+  }
   if (IsUnsafe(req.method)) {
     const std::string& csrf = req.Header("x-csrf-token");
     if (csrf.empty() || !ConstantTimeEquals(csrf, p.csrf_token))
@@ -327,6 +344,9 @@ HttpResponse Api::Handle(HttpRequest& req) {
         res = Error(Status::Internal(e.what()));
       }
       if (read_tx || c->InTransaction()) c->Rollback();
+      // Whatever this request changed (a token, a role, a session, metadata)
+      // applies to the next request: drop the cached principals.
+      if (IsUnsafe(req.method)) principals_.Invalidate();
     }
   }
   long us = static_cast<long>(
@@ -351,10 +371,14 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
     r.body = Metrics::Get().Render();
     return r;
   }
+  // Calendar and contacts sync (issue 5, dav.cc): CalDAV/CardDAV and the iCalendar feed.
+  if (IsDavPath(req.path)) return HandleDav(req, c, &catalogs_);
+  // Public web-to-lead forms: no sign-in (issue 4, api_forms.cc).
+  if (req.path.rfind("/f/", 0) == 0) return PublicForm(req, c);
   // The web app (embedded files; index.html for client routes like /leads/1).
   if ((m == "GET" || m == "HEAD") && req.path != "/api" && req.path.rfind("/api/", 0) != 0) return ServeWebApp(req);
 
-  std::vector<std::string> seg = Segments(req.path);
+  std::vector<std::string> seg = PathSegments(req.path);
   if (seg.size() < 2 || seg[0] != "api" || seg[1] != "v1") return Error(Status::NotFound("no route for " + req.path));
   seg.erase(seg.begin(), seg.begin() + 2);
   if (seg.empty()) return Error(Status::NotFound("no route for " + req.path));
@@ -388,6 +412,7 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
     return Error(Status::NotFound("no route for " + m + " " + req.path));
   }
 
+  if (seg.size() == 2 && seg[0] == "me" && seg[1] == "ical") return ICalFeedSecret(p, c, req);  // issue 5 (dav.cc)
   if (seg.size() == 1 && seg[0] == "search" && m == "GET") return Search(p, c, req);
   if (seg.size() == 1 && seg[0] == "settings") {
     if (m == "PATCH") {
@@ -407,12 +432,14 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
     }
     auto s = LoadSettings(c, p.scope.org_id());
     if (!s.ok()) return Error(s.status());
-    return JsonResponse(200, {{"quote_approval_discount_pct", s->quote_approval_discount_pct},
-                              {"business_hours", s->business_hours},
-                              {"utc_offset_minutes", s->utc_offset_minutes}});
+    return JsonResponse(200, SettingsToJson(*s));
   }
 
+  if (auto r = LeadsAdmin(p, c, seg, req)) return std::move(*r);  // issue 4: scoring, assignment (api_leads_admin.cc)
+  if (auto r = CommitmentsApi(p, c, seg, req)) return std::move(*r);  // issue 5: overdue tasks (api_commitments.cc)
   if (seg[0] == "imports") return Imports(p, c, seg, req);  // issue 4 (api_import.cc)
+  if (seg[0] == "forms" || seg[0] == "email_outbox") return FormsApi(p, c, seg, req);  // issue 4 (api_forms.cc)
+  if (IsLeadGenRoute(seg)) return LeadGenApi(p, c, seg, req);  // issue 4 (api_leads.cc)
   auto cat = CatalogFor(c, p);
   if (!cat.ok()) return Error(cat.status());
   auto def = RecordService::Object(**cat, seg[0]);
@@ -658,11 +685,18 @@ HttpResponse Api::List(const Principal& p, Conn* c, const ObjectDef& def, const 
   if (!q.ok()) return Error(q.status());
   auto page = RecordStore::List(c, p.scope, def, *q);
   if (!page.ok()) return Error(page.status());
-  json data = json::array();
-  for (const auto& r : page->records) data.push_back(RecordService::ToJson(def, r));
-  json out = {{"data", std::move(data)}};
-  out["next_cursor"] = page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor);
-  return JsonResponse(200, out);
+  HttpResponse res;
+  res.body.reserve(64 * def.fields.size() * (page->records.size() + 1));
+  res.body.append("{\"data\":[");
+  for (size_t i = 0; i < page->records.size(); ++i) {
+    if (i) res.body.push_back(',');
+    AppendRecordJson(def, page->records[i].values, &res.body);
+  }
+  res.body.append("],\"next_cursor\":");
+  if (page->next_cursor.empty()) res.body.append("null");
+  else AppendJsonString(page->next_cursor, &res.body);
+  res.body.push_back('}');
+  return res;
 }
 
 HttpResponse Api::Create(const Principal& p, Conn* c, const Catalog& cat, const ObjectDef& def,

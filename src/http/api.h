@@ -10,6 +10,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "app/auth.h"
 #include "app/records_service.h"
@@ -30,6 +31,11 @@ struct ApiOptions {
 // last owner's release stops them after their current batch and waits.
 struct ImportJobs;
 std::shared_ptr<ImportJobs> MakeImportJobs();
+
+// Submissions per IP and web form (issue 4, api_forms.cc): token buckets in
+// this process's memory (docs/decisions/011-web-forms-and-convert.md).
+struct FormRateLimiter;
+std::shared_ptr<FormRateLimiter> MakeFormRateLimiter();
 
 class Api {
  public:
@@ -68,12 +74,35 @@ class Api {
   // Imports and vCard export (issue 4, api_import.cc).
   HttpResponse Imports(const Principal& p, Conn* c, const std::vector<std::string>& seg, HttpRequest& req);
   HttpResponse ExportVCard(const Principal& p, std::shared_ptr<const Catalog> cat);
+  // Enrichment, scoring, assignment, first-response report, notifications
+  // (issue 4, api_leads_admin.cc); nullopt for paths it does not serve.
+  std::optional<HttpResponse> LeadsAdmin(const Principal& p, Conn* c, const std::vector<std::string>& seg,
+                                         HttpRequest& req);
+  // Overdue tasks per rep (issue 5, api_commitments.cc); nullopt for other paths.
+  std::optional<HttpResponse> CommitmentsApi(const Principal& p, Conn* c, const std::vector<std::string>& seg,
+                                             HttpRequest& req);
+  // Web-to-lead forms (issue 4, api_forms.cc): /api/v1/forms (administrators),
+  // /api/v1/email_outbox, and the public pages /f/{key} and /f/confirm/{token}.
+  HttpResponse FormsApi(const Principal& p, Conn* c, const std::vector<std::string>& seg, HttpRequest& req);
+  HttpResponse PublicForm(HttpRequest& req, Conn* c);
+  // Lead status flow and convert, campaign members, mailing list and call
+  // list (issue 4, api_leads.cc). IsLeadGenRoute says which paths it serves.
+  static bool IsLeadGenRoute(const std::vector<std::string>& seg);
+  HttpResponse LeadGenApi(const Principal& p, Conn* c, const std::vector<std::string>& seg, HttpRequest& req);
 
   ConnPool* pool_;
   ApiOptions opts_;
   CatalogCache catalogs_;
+  PrincipalCache principals_;  // credential -> principal, for about a second
   std::shared_ptr<ImportJobs> import_jobs_ = MakeImportJobs();  // issue 4
+  std::shared_ptr<FormRateLimiter> form_limiter_ = MakeFormRateLimiter();  // issue 4: web forms
 };
+
+// A JSON response; invalid UTF-8 in strings becomes U+FFFD.
+HttpResponse JsonResponse(int status, const nlohmann::json& body);
+
+// Splits "/a/b/c" into {"a","b","c"} (empty segments dropped).
+std::vector<std::string> PathSegments(const std::string& path);
 
 // Parses a JSON request body: depth-limited (64), objects only at the top.
 Result<nlohmann::json> ParseJsonBody(const std::string& body);

@@ -50,13 +50,6 @@ std::shared_ptr<ImportJobs> MakeImportJobs() {
 
 namespace {
 
-HttpResponse Json(int status, const json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 // Deletes a spooled upload unless it was moved.
 struct FileGuard {
   std::string path;
@@ -206,7 +199,7 @@ HttpResponse Api::Imports(const Principal& p, Conn* c, const std::vector<std::st
       j.erase("errors");
       data.push_back(std::move(j));
     }
-    return Json(200, {{"data", data}});
+    return JsonResponse(200, {{"data", data}});
   }
   if (seg.size() == 2 && m == "GET") {
     size_t max_errors = Importer::kMaxReportedErrors;
@@ -217,7 +210,7 @@ HttpResponse Api::Imports(const Principal& p, Conn* c, const std::vector<std::st
       std::lock_guard<std::mutex> lock(import_jobs_->mu);
       j["active"] = import_jobs_->running.count(seg[1]) > 0;
     }
-    return Json(200, j);
+    return JsonResponse(200, j);
   }
   auto cat = CatalogFor(c, p);
   if (!cat.ok()) return Error(cat.status());
@@ -233,7 +226,7 @@ HttpResponse Api::Imports(const Principal& p, Conn* c, const std::vector<std::st
     json j = u->ToJson();
     j["id"] = seg[1];
     j["status"] = "undone";
-    return Json(200, j);
+    return JsonResponse(200, j);
   }
   if (seg.size() == 3 && m == "POST" && seg[2] == "resume") {
     auto s = Importer::Get(c, p.scope, seg[1], 0);
@@ -242,7 +235,7 @@ HttpResponse Api::Imports(const Principal& p, Conn* c, const std::vector<std::st
       return Error(Status::Conflict("import " + seg[1] + " is " + s->status + "; nothing to resume"));
     {
       std::lock_guard<std::mutex> lock(import_jobs_->mu);
-      if (import_jobs_->running.count(seg[1])) return Json(202, {{"id", seg[1]}, {"status", "running"}});
+      if (import_jobs_->running.count(seg[1])) return JsonResponse(202, {{"id", seg[1]}, {"status", "running"}});
     }
     auto o = OptionsFromJson([&] {
       json j = s->options.is_object() ? s->options : json::object();
@@ -256,7 +249,7 @@ HttpResponse Api::Imports(const Principal& p, Conn* c, const std::vector<std::st
     o->file = path;
     o->region = s->options.value("region", "");
     StartImportThread(import_jobs_.get(), pool_->store(), p.scope, *cat, *o, seg[1]);
-    HttpResponse r = Json(202, {{"id", seg[1]}, {"status", "running"}});
+    HttpResponse r = JsonResponse(202, {{"id", seg[1]}, {"status", "running"}});
     r.headers.emplace_back("Location", "/api/v1/imports/" + seg[1]);
     return r;
   }
@@ -328,7 +321,7 @@ HttpResponse Api::Imports(const Principal& p, Conn* c, const std::vector<std::st
   StartImportThread(import_jobs_.get(), pool_->store(), p.scope, *cat, *o, *id);
   spdlog::info("imports: {} started {} ({} into {}{})", p.email, *id, o->file_name, o->object,
                o->dry_run ? ", dry run" : "");
-  HttpResponse r = Json(202, {{"id", *id}, {"status", "queued"}, {"object", o->object}, {"file_name", o->file_name},
+  HttpResponse r = JsonResponse(202, {{"id", *id}, {"status", "queued"}, {"object", o->object}, {"file_name", o->file_name},
                               {"dry_run", o->dry_run}});
   r.headers.emplace_back("Location", "/api/v1/imports/" + *id);
   return r;

@@ -174,6 +174,12 @@ struct HttpServer::Impl {
           hreq = ConvertHead(req, ip);
           hreq.body_file = path;
         }
+      } else if (!ec && head.is_done()) {
+        // No body (GET, HEAD, DELETE...): no second read.
+        auto req = head.release();
+        keep_alive = req.keep_alive();
+        version = req.version();
+        hreq = ConvertHead(req, ip);
       } else if (!ec) {
         http::request_parser<http::string_body> parser{std::move(head)};
         parser.body_limit(limit);
@@ -254,7 +260,8 @@ struct HttpServer::Impl {
         continue;
       }
       auto res = Build(std::move(hres), version, keep_alive);
-      stream.expires_after(std::chrono::seconds(opts.idle_timeout_s));
+      // The timeout set before the read still runs (idle_timeout_s from
+      // the start of the request): one timer change per request, not two.
       beast::error_code wec;
       std::size_t wn = co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, wec));
       (void)wn;

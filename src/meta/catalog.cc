@@ -121,6 +121,10 @@ const std::vector<std::string> kChannels = {"web_form",         "direct_mail", "
                                             "customer_service", "supplier",    "retailer",      "partner",
                                             "import",           "api",         "email",         "event",
                                             "other"};
+// Why a lead was disqualified (issue 4: status flow).
+const std::vector<std::string> kDisqualifiedReasons = {"no_budget",   "no_need",     "no_authority", "bad_timing",
+                                                       "competitor",  "unreachable", "duplicate",    "spam",
+                                                       "other"};
 const std::vector<std::string> kCurrencies = {"EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK",
                                               "NOK", "DKK", "PLN", "CZK", "INR", "CNY", "BRL", "MXN",
                                               "ZAR", "SGD", "HKD", "NZD"};
@@ -178,7 +182,10 @@ Catalog BuildStandard() {
                   F("source", "Source", K::kPicklist).opts(kChannels), F("street", "Street", K::kText),
                   F("city", "City", K::kText), F("postcode", "Postcode", K::kText).len(20),
                   F("country", "Country", K::kText).len(64).idx(), F("description", "Description", K::kLongText),
-                  F("source_ref", "Source reference", K::kText).idx()}),
+                  F("source_ref", "Source reference", K::kText).idx(),
+                  // opt-outs (issue 4): mailing lists and call lists respect them
+                  F("email_opt_out", "Email opt-out", K::kBool), F("do_not_mail", "Do not mail", K::kBool),
+                  F("do_not_call", "Do not call", K::kBool)}),
                  {"first_name", "last_name"}, {"email", "title", "city"},
                  {"first_name", "last_name", "email", "phone", "mobile", "title", "city"}));
 
@@ -187,15 +194,31 @@ Catalog BuildStandard() {
       {F("first_name", "First name", K::kText).len(100), F("last_name", "Last name", K::kText).len(100).idx(),
        F("email", "Email", K::kEmail).idx(), F("phone", "Phone", K::kPhone), F("company", "Company", K::kText).idx(),
        F("title", "Title", K::kText),
+       // Status flow (issue 4, src/domain/leads.h): new -> working -> qualified |
+       // disqualified (with a reason) | nurturing; converted only through
+       // POST /api/v1/leads/{id}/convert; unconfirmed only for web-form leads
+       // awaiting their double opt-in.
        F("status", "Status", K::kPicklist)
-           .opts({"new", "working", "qualified", "disqualified", "nurturing", "converted"})
+           .opts({"new", "working", "qualified", "disqualified", "nurturing", "converted", "unconfirmed"})
            .def("new")
            .idx(),
        F("source", "Source", K::kPicklist).opts(kChannels).idx(),
        F("score", "Score", K::kNumber).range(-1e6, 1e6).idx(), F("street", "Street", K::kText),
        F("city", "City", K::kText), F("postcode", "Postcode", K::kText).len(20),
        F("country", "Country", K::kText).len(64).idx(), F("description", "Description", K::kLongText),
-       F("source_ref", "Source reference", K::kText).idx()}),
+       F("source_ref", "Source reference", K::kText).idx(),
+       // --- lead capture, campaigns and convert (issue 4; docs/decisions/011-web-forms-and-convert.md)
+       F("disqualified_reason", "Disqualified reason", K::kPicklist).opts(kDisqualifiedReasons),
+       F("disqualified_reason_text", "Disqualified details", K::kLongText).len(2000),
+       F("campaign_id", "Campaign", K::kReference).ref("campaigns").idx(),
+       F("form_id", "Web form", K::kReference).ref("forms").ro().idx(),
+       F("email_opt_out", "Email opt-out", K::kBool), F("do_not_mail", "Do not mail", K::kBool),
+       F("do_not_call", "Do not call", K::kBool),
+       F("opt_in_confirmed_at", "Opt-in confirmed", K::kDateTime).ro(),
+       F("converted_account_id", "Converted to account", K::kReference).ref("accounts").ro(),
+       F("converted_contact_id", "Converted to contact", K::kReference).ref("contacts").ro(),
+       F("converted_opportunity_id", "Converted to opportunity", K::kReference).ref("opportunities").ro(),
+       F("converted_at", "Converted", K::kDateTime).ro()}),
       {"first_name", "last_name"}, {"company", "email"},
       {"first_name", "last_name", "email", "phone", "company", "title", "city"}));
 
@@ -222,10 +245,14 @@ Catalog BuildStandard() {
 
   add(MakeObject("activities", "Activity", Access::kOwned,
                  {F("type", "Type", K::kPicklist).req().opts({"task", "call", "meeting", "visit", "email", "note"}),
-                  F("subject", "Subject", K::kText).req(), F("description", "Description", K::kLongText),
+                  F("subject", "Subject", K::kText).req().idx(), F("description", "Description", K::kLongText),
                   F("due_at", "Due", K::kDateTime).idx(), F("done_at", "Done", K::kDateTime),
+                  F("ends_at", "Ends", K::kDateTime),  // meetings, calls, visits: DTEND in CalDAV (issue 5)
+                  // issue 5: reminders (fired once by the "reminders" job) and recurring tasks
+                  F("remind_at", "Remind at", K::kDateTime).idx(), F("reminded_at", "Reminded", K::kDateTime).ro(),
+                  F("recurrence", "Repeats", K::kPicklist).opts({"daily", "weekdays", "weekly", "monthly"}),
                   F("related_object", "Related to (object)", K::kPicklist)
-                      .opts({"leads", "contacts", "accounts", "opportunities"}),
+                      .opts({"leads", "contacts", "accounts", "opportunities", "cases"}),
                   F("related_id", "Related to", K::kReference).idx(),
                   F("source_ref", "Source reference", K::kText)}));
 
@@ -316,7 +343,7 @@ Catalog BuildStandard() {
   // Service cases with first-response and resolution targets in business hours.
   add(searchable(
       MakeObject("cases", "Case", Access::kOwned,
-                 {F("subject", "Subject", K::kText).req(), F("description", "Description", K::kLongText),
+                 {F("subject", "Subject", K::kText).req().idx(), F("description", "Description", K::kLongText),
                   F("account_id", "Account", K::kReference).ref("accounts").idx(),
                   F("contact_id", "Contact", K::kReference).ref("contacts").idx(),
                   F("priority", "Priority", K::kPicklist).opts({"low", "normal", "high", "urgent"}).def("normal").idx(),
@@ -336,11 +363,119 @@ Catalog BuildStandard() {
   add(MakeObject("views", "Saved view", Access::kOwned,
                  {F("name", "Name", K::kText).req().len(100),
                   F("object", "Object", K::kPicklist)
-                      .opts({"leads", "contacts", "accounts", "opportunities", "activities"})
+                      .opts({"leads", "contacts", "accounts", "opportunities", "activities", "cases"})
                       .req(),
                   F("filters", "Filters (JSON array of field:op:value)", K::kLongText).len(10000),
                   F("sort", "Sort", K::kText).len(500),
                   F("columns", "Columns (JSON array of field names)", K::kLongText).len(10000)}));
+  // --- issue 4: enrichment, scoring, assignment (docs/decisions/012-enrichment-scoring-assignment.md)
+  {
+    auto& o = c.mutable_objects();
+    auto more = [](ObjectDef& def, std::vector<FieldDef> fields) {
+      for (auto& f : fields) def.fields.push_back(std::move(f));
+      def.Reindex();
+    };
+    const std::vector<std::string> kOps = {"eq", "ne",       "lt",       "lte",         "gt",     "gte",
+                                           "in", "not_in",   "contains", "starts_with", "is_null"};
+    const std::vector<std::string> kActivityTypes = {"task", "call", "meeting", "visit", "email", "note"};
+    more(o.at("leads"),
+         {F("company_domain", "Company domain", K::kText).idx(), F("industry", "Industry", K::kText),
+          F("employees", "Employees", K::kNumber).range(0, 1e9),
+          F("employee_band", "Company size", K::kPicklist)
+              .opts({"1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001-10000", "10001+"}),
+          F("region", "Region", K::kText).len(100),
+          F("score_explanation", "Score explanation", K::kLongText).ro(),
+          F("scored_at", "Scored", K::kDateTime).ro(),
+          F("predicted_score", "Predicted score", K::kNumber).ro().range(0, 100),
+          F("predicted_factors", "Predicted score factors", K::kLongText).ro(),
+          F("enrichment", "Enriched fields (field: provider)", K::kLongText).ro(),
+          F("enriched_at", "Enriched", K::kDateTime).ro(),
+          F("assignment_rule_id", "Assigned by rule", K::kReference).ref("assignment_rules").ro(),
+          F("assigned_by_rule", "Assignment rule name", K::kText).ro(),
+          F("assigned_at", "Assigned", K::kDateTime).ro().idx(),
+          F("first_response_at", "First response", K::kDateTime).ro(),
+          F("response_minutes", "First response time (business minutes)", K::kNumber).ro(),
+          F("escalated_at", "Escalated", K::kDateTime).ro(),
+          F("escalation_count", "Escalations", K::kNumber).ro()});
+    more(o.at("opportunities"), {F("predicted_score", "Predicted win score", K::kNumber).ro().range(0, 100),
+                                 F("predicted_factors", "Predicted score factors", K::kLongText).ro()});
+    more(o.at("users"), {F("time_zone", "Time zone", K::kText).len(64),
+                         F("working_hours", "Working hours", K::kText).len(200),
+                         F("out_of_office_from", "Out of office from", K::kDate),
+                         F("out_of_office_to", "Out of office until", K::kDate),
+                         F("capacity", "Capacity (open leads)", K::kNumber).range(0, 1e6)});
+    add(MakeObject("scoring_rules", "Scoring rule", Access::kOrgConfig,
+                   {F("name", "Name", K::kText).req().len(200),
+                    F("object", "Scores", K::kPicklist).opts({"leads", "opportunities"}).def("leads").req(),
+                    F("field", "Field", K::kText).len(63), F("operator", "Operator", K::kPicklist).opts(kOps),
+                    F("value", "Value", K::kText).len(1000),
+                    F("activity_within_days", "Activity within (days)", K::kNumber).range(1, 3650),
+                    F("activity_type", "Activity type", K::kPicklist).opts(kActivityTypes),
+                    F("points", "Points", K::kNumber).req().range(-1e6, 1e6), F("active", "Active", K::kBool),
+                    F("position", "Position", K::kNumber).range(0, 1e6)}));
+    add(MakeObject("assignment_rules", "Assignment rule", Access::kOrgConfig,
+                   {F("name", "Name", K::kText).req().len(200), F("position", "Position", K::kNumber).range(0, 1e6),
+                    F("active", "Active", K::kBool),
+                    F("conditions", "Conditions (list filter JSON)", K::kLongText).len(10000),
+                    F("strategy", "Strategy", K::kPicklist).opts({"round_robin", "least_loaded", "owner"}).req(),
+                    F("team_id", "Team", K::kReference).ref("teams"),
+                    F("user_id", "Owner", K::kReference).ref("users"),
+                    F("description", "Description", K::kLongText).len(5000)}));
+  }
+  // --- end issue 4 (enrichment, scoring, assignment)
+
+  // --- lead capture and campaigns (issue 4; docs/decisions/011-web-forms-and-convert.md)
+  // Web-to-lead forms: organisation configuration (admins write). `fields` is
+  // a JSON array [{"field", "label", "required"}] checked by src/app/forms.cc;
+  // `key` is the public key of /f/{key} ("<org_id>.<random>").
+  add(MakeObject("forms", "Web form", Access::kOrgConfig,
+                 {F("name", "Name", K::kText).req().len(200), F("key", "Public key", K::kText).ro().len(80).idx(),
+                  F("fields", "Fields (JSON array)", K::kLongText).len(20000),
+                  F("thank_you_text", "Thank-you text", K::kLongText).len(5000),
+                  F("redirect_url", "Redirect after submit", K::kUrl),
+                  F("double_opt_in", "Double opt-in by e-mail", K::kBool),
+                  F("campaign_id", "Campaign", K::kReference).ref("campaigns"),
+                  F("lead_owner_id", "Owner of new leads", K::kReference).ref("users"),
+                  F("submit_label", "Submit button", K::kText).len(100),
+                  F("rate_limit_per_minute", "Submissions per minute per IP", K::kNumber).range(1, 10000),
+                  F("public_url", "Public base URL", K::kUrl), F("active", "Active", K::kBool),
+                  F("description", "Description", K::kLongText).len(5000)}));
+  add(searchable(MakeObject("campaigns", "Campaign", Access::kOwned,
+                            {F("name", "Name", K::kText).req().idx(),
+                             F("channel", "Channel", K::kPicklist)
+                                 .opts({"direct_mail", "telemarketing", "web", "email", "event", "trade_show",
+                                        "partner"})
+                                 .req()
+                                 .idx(),
+                             F("status", "Status", K::kPicklist)
+                                 .opts({"planned", "active", "completed", "aborted"})
+                                 .def("planned")
+                                 .idx(),
+                             F("start_date", "Start", K::kDate).idx(), F("end_date", "End", K::kDate),
+                             F("budget", "Budget", K::kMoney).range(0, 1e15),
+                             F("actual_cost", "Actual cost", K::kMoney).range(0, 1e15),
+                             F("currency", "Currency", K::kPicklist).opts(kCurrencies).def("EUR"),
+                             F("call_lock_minutes", "Call list lock (minutes)", K::kNumber).range(1, 1440),
+                             F("description", "Description", K::kLongText)}),
+                 {"name"}, {"channel", "status"}, {"name"}));
+  // Members: written through POST /api/v1/campaigns/{id}/members (one row per
+  // campaign and person, unique); status and call fields change through the
+  // campaign endpoints. Owner and team follow the campaign's.
+  add(MakeObject("campaign_members", "Campaign member", Access::kOwned,
+                 {F("campaign_id", "Campaign", K::kReference).ref("campaigns").ro().idx(),
+                  F("member_object", "Member type", K::kPicklist).opts({"leads", "contacts"}).ro(),
+                  F("member_id", "Member", K::kReference).ro().idx(),
+                  F("status", "Response", K::kPicklist).opts({"sent", "responded", "converted"}).def("sent").idx(),
+                  F("call_outcome", "Last call outcome", K::kPicklist)
+                      .opts({"reached", "no_answer", "voicemail", "wrong_number", "not_interested", "callback"})
+                      .ro(),
+                  F("last_called_at", "Last called", K::kDateTime).ro(),
+                  F("called_by", "Called by", K::kReference).ref("users").ro(),
+                  F("call_count", "Calls", K::kNumber).ro(), F("callback_at", "Call back at", K::kDateTime).ro(),
+                  F("locked_by", "Being called by", K::kReference).ref("users").ro(),
+                  F("locked_at", "Locked at", K::kDateTime).ro()}));
+  // --- end lead capture and campaigns
+
   // Indexes for the list shapes views use most (filter field, sort field).
   auto& objs = c.mutable_objects();
   objs.at("contacts").list_indexes = {{"country", "last_name"}, {"account_id", "last_name"}};

@@ -2,6 +2,12 @@
 
 #include <filesystem>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "base/log.h"
+
 namespace rapport {
 
 std::unique_ptr<Store> NewSqliteStore(const std::string& path, const std::string& url);
@@ -49,21 +55,96 @@ const char* Dialect::OrderSuffix(bool descending) const {
   return descending ? " DESC" : " ASC";
 }
 
+std::string Dialect::Unindexed(const std::string& column) const {
+  return backend == Backend::kPostgres ? column : "+" + column;
+}
+
 const char* Dialect::IndexSuffix() const { return backend == Backend::kPostgres ? " NULLS FIRST" : ""; }
 
-Result<Conn*> ConnPool::Get() {
-  auto id = std::this_thread::get_id();
+ConnPool::ConnPool(Store* store, std::chrono::milliseconds idle_close) : store_(store), idle_close_(idle_close) {
+  if (idle_close_.count() > 0) reaper_ = std::thread([this] { Reaper(); });
+}
+
+ConnPool::~ConnPool() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = conns_.find(id);
-    if (it != conns_.end()) return it->second.get();
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (reaper_.joinable()) reaper_.join();
+}
+
+Result<ConnPool::Lease> ConnPool::Get() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      std::unique_ptr<Conn> c = std::move(free_.back().conn);
+      free_.pop_back();
+      ++leased_;
+      return Lease(this, std::move(c));
+    }
+    ++leased_;
   }
   auto c = store_->Connect();
-  if (!c.ok()) return c.status();
+  if (!c.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    --leased_;
+    return c.status();
+  }
+  return Lease(this, std::move(c).value());
+}
+
+void ConnPool::Put(std::unique_ptr<Conn> c) {
+  // A connection given back inside a transaction (an exception skipped the
+  // rollback) is rolled back before anyone else gets it.
+  if (c->InTransaction()) c->Rollback();
   std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = conns_[id];
-  slot = std::move(c).value();
-  return slot.get();
+  --leased_;
+  free_.push_back(Free{std::move(c), std::chrono::steady_clock::now()});
+}
+
+void ConnPool::Lease::Return() {
+  if (pool_ && conn_) pool_->Put(std::move(conn_));
+  conn_.reset();
+  pool_ = nullptr;
+}
+
+int ConnPool::CloseIdle(std::chrono::milliseconds idle) {
+  std::vector<std::unique_ptr<Conn>> closing;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto cutoff = std::chrono::steady_clock::now() - idle;
+    // free_ is ordered by return time: the oldest first.
+    size_t n = 0;
+    while (n < free_.size() && free_[n].since <= cutoff) ++n;
+    for (size_t i = 0; i < n; ++i) closing.push_back(std::move(free_[i].conn));
+    free_.erase(free_.begin(), free_.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  int closed = static_cast<int>(closing.size());
+  closing.clear();  // closes them, outside the lock
+  if (closed > 0) {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+  }
+  return closed;
+}
+
+size_t ConnPool::open_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return free_.size() + leased_;
+}
+
+void ConnPool::Reaper() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, idle_close_ / 2 + std::chrono::milliseconds{1});
+    if (stopping_) break;
+    lock.unlock();
+    int n = CloseIdle(idle_close_);
+    if (n > 0) spdlog::debug("pool: closed {} idle connection(s)", n);
+    lock.lock();
+  }
 }
 
 Status InTransaction(Conn* conn, TxMode mode, const std::function<Status()>& fn) {

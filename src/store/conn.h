@@ -7,6 +7,8 @@
 // per connection by SQL text, so callers just pass the same string again.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -85,22 +87,73 @@ struct Dialect {
   const char* ILike() const;
   // Sort suffix so that NULLs sort as the smallest value in both backends.
   const char* OrderSuffix(bool descending) const;
+  // `column` in a comparison the planner must not use an index for, nor
+  // propagate as a constant into other terms: "+column" on SQLite (its
+  // constant propagation would turn lower(column) = ? into a constant and
+  // lose the lower(column) index), the column itself on PostgreSQL.
+  std::string Unindexed(const std::string& column) const;
   // Index column suffix matching OrderSuffix(false).
   const char* IndexSuffix() const;
 };
 
-// One connection per thread for one Store, created on first use. Thread-safe.
+// A pool of connections to one Store. Get() lends a free connection (the most
+// recently returned first, so its caches are warm) or opens a new one; the
+// Lease gives it back when it goes out of scope. Connections that have been
+// free for longer than the idle limit are closed by a background thread, which
+// returns their page caches and mapped pages (and, through malloc_trim, the
+// heap) to the system, so an idle server stays small. Thread-safe.
 class ConnPool {
  public:
-  explicit ConnPool(Store* store) : store_(store) {}
-  // The calling thread's connection (opened on first call).
-  Result<Conn*> Get();
+  class Lease {
+   public:
+    Lease() = default;
+    Lease(ConnPool* pool, std::unique_ptr<Conn> c) : pool_(pool), conn_(std::move(c)) {}
+    Lease(Lease&&) noexcept = default;
+    Lease& operator=(Lease&& o) noexcept {
+      Return();
+      pool_ = o.pool_;
+      conn_ = std::move(o.conn_);
+      return *this;
+    }
+    ~Lease() { Return(); }
+    Conn* get() const { return conn_.get(); }
+    Conn* operator->() const { return conn_.get(); }
+    operator Conn*() const { return conn_.get(); }  // NOLINT: a lease is used where a Conn* is wanted
+
+   private:
+    void Return();
+    ConnPool* pool_ = nullptr;
+    std::unique_ptr<Conn> conn_;
+  };
+
+  // idle_close: close free connections unused for this long (0 = never).
+  explicit ConnPool(Store* store, std::chrono::milliseconds idle_close = std::chrono::milliseconds{0});
+  ~ConnPool();
+  ConnPool(const ConnPool&) = delete;
+  ConnPool& operator=(const ConnPool&) = delete;
+
+  Result<Lease> Get();
   Store* store() const { return store_; }
+  // Closes free connections unused for at least `idle`; returns how many.
+  int CloseIdle(std::chrono::milliseconds idle);
+  size_t open_count() const;
 
  private:
+  void Put(std::unique_ptr<Conn> c);
+  void Reaper();
+
+  struct Free {
+    std::unique_ptr<Conn> conn;
+    std::chrono::steady_clock::time_point since;
+  };
   Store* store_;
-  std::mutex mu_;
-  std::unordered_map<std::thread::id, std::unique_ptr<Conn>> conns_;
+  const std::chrono::milliseconds idle_close_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::vector<Free> free_;  // most recently returned last
+  size_t leased_ = 0;
+  std::thread reaper_;
 };
 
 // Runs `fn` inside a transaction on `conn`: commits if it returns OK, rolls back

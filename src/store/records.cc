@@ -5,6 +5,7 @@
 #include "base/ids.h"
 #include "base/time.h"
 #include "meta/validate.h"
+#include "store/schema.h"
 #include "store/search.h"
 
 namespace rapport {
@@ -190,7 +191,13 @@ Status AppendFilters(const ObjectDef& def, const Dialect& d, const std::vector<F
         if (IsNull(flt.values[0])) {
           sql += " AND " + col + (eq ? " IS NULL" : " IS NOT NULL");
         } else {
-          sql += eq ? " AND " + col + " = ?" : " AND (" + col + " <> ? OR " + col + " IS NULL)";
+          if (eq && FoldsCase(*f) && std::holds_alternative<std::string>(flt.values[0])) {
+            // Exact, and bounded by the field's lower(column) index.
+            sql += " AND " + SortExpression(*f) + " = ? AND " + d.Unindexed(col) + " = ?";
+            p.emplace_back(AsciiLower(std::get<std::string>(flt.values[0])));
+          } else {
+            sql += eq ? " AND " + col + " = ?" : " AND (" + col + " <> ? OR " + col + " IS NULL)";
+          }
           p.push_back(flt.values[0]);
         }
         break;
@@ -212,7 +219,13 @@ Status AppendFilters(const ObjectDef& def, const Dialect& d, const std::vector<F
         if (flt.values.empty() || flt.values.size() > 1000)
           return Status::InvalidArgument("filter: in takes 1 to 1000 values", flt.field);
         if (flt.op == FilterOp::kIn) {
-          sql += " AND " + col + " IN (" + Placeholders(flt.values.size()) + ")";
+          if (FoldsCase(*f)) {  // bounded by the lower(column) index, then exact
+            sql += " AND " + SortExpression(*f) + " IN (" + Placeholders(flt.values.size()) + ")";
+            for (const auto& v : flt.values) p.emplace_back(AsciiLower(ValueToString(v)));
+            sql += " AND " + d.Unindexed(col) + " IN (" + Placeholders(flt.values.size()) + ")";
+          } else {
+            sql += " AND " + col + " IN (" + Placeholders(flt.values.size()) + ")";
+          }
         } else {
           sql += " AND (" + col + " NOT IN (" + Placeholders(flt.values.size()) + ") OR " + col + " IS NULL)";
         }
@@ -226,6 +239,21 @@ Status AppendFilters(const ObjectDef& def, const Dialect& d, const std::vector<F
           return Status::InvalidArgument(std::string("filter: ") + FilterOpName(flt.op) + " applies to text fields only",
                                          flt.field);
         std::string v = ValueToString(flt.values[0]);
+        if (flt.op == FilterOp::kStartsWith && FoldsCase(*f)) {
+          // lower(column) in [prefix, prefix + 1): exactly the values that
+          // start with the prefix, ASCII case ignored, as one index range.
+          std::string lo = AsciiLower(v), hi = lo;
+          while (!hi.empty() && static_cast<unsigned char>(hi.back()) == 0xFF) hi.pop_back();
+          if (lo.empty()) break;
+          sql += " AND " + SortExpression(*f) + " >= ?";
+          p.emplace_back(lo);
+          if (!hi.empty()) {
+            hi.back() = static_cast<char>(static_cast<unsigned char>(hi.back()) + 1);
+            sql += " AND " + SortExpression(*f) + " < ?";
+            p.emplace_back(hi);
+          }
+          break;
+        }
         if (flt.op == FilterOp::kStartsWith && f->kind != FieldKind::kMultiPicklist) {
           // Case-insensitive (LIKE/ILIKE), plus a byte range that holds every
           // case variant of the prefix -- from its all-upper to its all-lower
@@ -457,11 +485,13 @@ Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDe
     }
     std::vector<Value> cv;
     for (size_t i = 0; i < keys.size(); ++i) cv.push_back(ValueFromCursor(*def.Find(keys[i].field), cj["v"][i]));
+    // Sort expressions (lower(column) for text fields; cursor values of those
+    // were folded the same way when the cursor was made).
     // Keyset: OR over i of (keys before i equal) AND (key i strictly after).
     // NULLs sort as the smallest value (Dialect::OrderSuffix).
     std::string any;
     for (size_t i = 0; i < keys.size(); ++i) {
-      const std::string& col = def.Find(keys[i].field)->column;
+      const std::string col = SortExpression(*def.Find(keys[i].field));
       std::string after;
       if (!keys[i].descending) {
         after = IsNull(cv[i]) ? col + " IS NOT NULL" : col + " > ?";
@@ -472,7 +502,7 @@ Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDe
       std::string term = "(";
       std::vector<Value> tp;
       for (size_t j = 0; j < i; ++j) {
-        const std::string& cj_col = def.Find(keys[j].field)->column;
+        const std::string cj_col = SortExpression(*def.Find(keys[j].field));
         if (IsNull(cv[j])) term += cj_col + " IS NULL AND ";
         else {
           term += cj_col + " = ? AND ";
@@ -487,7 +517,7 @@ Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDe
     if (any.empty()) any = "1 = 0";
     sql += " AND (" + any + ")";
     // A redundant bound on the first key lets the database seek the index.
-    const std::string& first = def.Find(keys[0].field)->column;
+    const std::string first = SortExpression(*def.Find(keys[0].field));
     if (!IsNull(cv[0])) {
       sql += keys[0].descending ? " AND (" + first + " <= ? OR " + first + " IS NULL)" : " AND " + first + " >= ?";
       p.push_back(cv[0]);
@@ -497,7 +527,7 @@ Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDe
   sql += " ORDER BY ";
   for (size_t i = 0; i < keys.size(); ++i) {
     if (i) sql += ", ";
-    sql += def.Find(keys[i].field)->column + d.OrderSuffix(keys[i].descending);
+    sql += SortExpression(*def.Find(keys[i].field)) + d.OrderSuffix(keys[i].descending);
   }
   int limit = q.limit;
   if (limit < 1 || limit > 1000) return Status::InvalidArgument("limit must be between 1 and 1000", "limit");
@@ -512,7 +542,12 @@ Result<Page> RecordStore::List(Conn* c, const TenantScope& scope, const ObjectDe
   if (more) {
     const Record& last = page.records.back();
     json v = json::array();
-    for (const auto& k : keys) v.push_back(ValueForCursor(last.Get(def, k.field)));
+    for (const auto& k : keys) {
+      const FieldDef& f = *def.Find(k.field);
+      const Value& val = last.Get(def, k.field);
+      if (FoldsCase(f) && std::holds_alternative<std::string>(val)) v.push_back(AsciiLower(std::get<std::string>(val)));
+      else v.push_back(ValueForCursor(val));
+    }
     page.next_cursor = Base64UrlEncode(json{{"s", spec}, {"v", v}}.dump());
   }
   return page;

@@ -119,13 +119,113 @@ CREATE TABLE IF NOT EXISTS org_settings (
   org_id {text} NOT NULL, key {text} NOT NULL, value {text}, updated_at {text} NOT NULL,
   PRIMARY KEY (org_id, key));
 )"},
+    // Calendar and contacts sync (issue 5, src/http/dav.h): one iCalendar feed
+    // secret per user (SHA-256 only), and the CalDAV/CardDAV name and UID a
+    // client gave a record (plus its last uploaded text, served back verbatim
+    // while the record is unchanged). Records created in Rapport have no row:
+    // their resource is "<id>.ics" / "<id>.vcf" with UID = id.
+    {6, "calendar feeds and DAV resources",
+     R"(
+CREATE TABLE IF NOT EXISTS ical_feeds (
+  org_id {text} NOT NULL, user_id {text} NOT NULL, secret_hash {text} NOT NULL, created_at {text} NOT NULL,
+  PRIMARY KEY (org_id, user_id));
+CREATE UNIQUE INDEX IF NOT EXISTS ux_ical_feeds_hash ON ical_feeds (secret_hash);
+CREATE TABLE IF NOT EXISTS dav_resources (
+  org_id {text} NOT NULL, object {text} NOT NULL, record_id {text} NOT NULL, href {text} NOT NULL,
+  uid {text} NOT NULL, raw {text}, raw_version {int}, updated_at {text} NOT NULL,
+  PRIMARY KEY (org_id, object, record_id));
+CREATE INDEX IF NOT EXISTS ix_dav_resources_href ON dav_resources (org_id, object, href);
+CREATE INDEX IF NOT EXISTS ix_dav_resources_uid ON dav_resources (org_id, object, uid);
+)"},
+    // Web-to-lead forms (issue 4, src/app/forms.h; docs/decisions/011): the
+    // double opt-in confirmations (the token is stored only as its SHA-256)
+    // and the queue of e-mails to send. Rapport only queues mail here; SMTP
+    // delivery (another component) takes rows with status 'queued', sends
+    // them and sets status 'sent' + sent_at (or 'failed' + last_error).
+    {7, "web form confirmations, e-mail outbox",
+     R"(
+CREATE TABLE IF NOT EXISTS form_confirmations (
+  org_id {text} NOT NULL, token_hash {text} NOT NULL, form_id {text} NOT NULL, lead_id {text} NOT NULL,
+  email {text}, created_at {text} NOT NULL, expires_at {text} NOT NULL, confirmed_at {text},
+  PRIMARY KEY (org_id, token_hash));
+CREATE INDEX IF NOT EXISTS ix_form_confirmations_lead ON form_confirmations (org_id, lead_id);
+CREATE TABLE IF NOT EXISTS email_outbox (
+  org_id {text} NOT NULL, id {text} NOT NULL, created_at {text} NOT NULL, kind {text} NOT NULL,
+  to_address {text} NOT NULL, subject {text} NOT NULL, body_text {text} NOT NULL,
+  related_object {text}, related_id {text}, status {text} NOT NULL, attempts {int} NOT NULL DEFAULT 0,
+  sent_at {text}, last_error {text},
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS ix_email_outbox_status ON email_outbox (status, id);
+)"},
+    // Enrichment, scoring and assignment (issue 4, docs/decisions/012): the
+    // company reference data of the offline provider and its load version;
+    // round-robin turns and every assignment (rule, rep, reason); trained
+    // predictive models (weights + feature map as JSON, with their held-out
+    // AUC); notifications (first-response escalations); background job runs.
+    {8, "enrichment reference, assignment state and log, score models, notifications, job runs",
+     R"(
+CREATE TABLE IF NOT EXISTS enrichment_companies (
+  org_id {text} NOT NULL, domain {text} NOT NULL, name {text}, industry {text}, employees {real},
+  employee_band {text}, country {text}, PRIMARY KEY (org_id, domain));
+CREATE TABLE IF NOT EXISTS enrichment_sources (
+  org_id {text} NOT NULL, provider {text} NOT NULL, version {int} NOT NULL, row_count {int} NOT NULL,
+  file_name {text}, loaded_at {text} NOT NULL, loaded_by {text}, PRIMARY KEY (org_id, provider));
+CREATE TABLE IF NOT EXISTS assignment_state (
+  org_id {text} NOT NULL, rule_id {text} NOT NULL, last_user_id {text}, turns {int} NOT NULL DEFAULT 0,
+  PRIMARY KEY (org_id, rule_id));
+CREATE TABLE IF NOT EXISTS assignment_log (
+  org_id {text} NOT NULL, id {text} NOT NULL, lead_id {text} NOT NULL, rule_id {text}, user_id {text},
+  previous_user_id {text}, reason {text} NOT NULL, detail {text}, at {text} NOT NULL, by_user_id {text},
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS ix_assignment_log_lead ON assignment_log (org_id, lead_id, id);
+CREATE TABLE IF NOT EXISTS score_models (
+  org_id {text} NOT NULL, id {text} NOT NULL, object {text} NOT NULL, created_at {text} NOT NULL,
+  created_by {text}, active {int} NOT NULL DEFAULT 0, has_signal {int} NOT NULL DEFAULT 0,
+  n_train {int} NOT NULL, n_test {int} NOT NULL, auc {real}, auc_lo {real}, auc_hi {real},
+  rule_auc {real}, rule_auc_lo {real}, rule_auc_hi {real}, seed {int}, model {text} NOT NULL, report {text},
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS ix_score_models_object ON score_models (org_id, object, id);
+CREATE TABLE IF NOT EXISTS notifications (
+  org_id {text} NOT NULL, id {text} NOT NULL, user_id {text} NOT NULL, kind {text} NOT NULL,
+  object {text}, record_id {text}, message {text} NOT NULL, created_at {text} NOT NULL, read_at {text},
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS ix_notifications_user ON notifications (org_id, user_id, id);
+CREATE TABLE IF NOT EXISTS job_runs (
+  org_id {text} NOT NULL, job {text} NOT NULL, last_started_at {text}, last_finished_at {text},
+  next_run_at {text}, status {text}, message {text}, PRIMARY KEY (org_id, job));
+)"},
+    // Reminders and SMTP delivery (issue 5, docs/decisions/014): when a queued
+    // e-mail may be tried next (retry back-off; also a lease while sending).
+    {9, "email_outbox retry schedule",
+     R"(
+ALTER TABLE email_outbox ADD COLUMN next_attempt_at {text};
+)"},
 };
 
 }  // namespace
 
-int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+int LatestSchemaVersion() {
+  int v = 0;  // the highest number: migrations of parallel work may be listed out of order
+  for (const auto& m : kMigrations) v = std::max(v, m.version);
+  return v;
+}
 
 std::string IndexName(const ObjectDef& def, const FieldDef& f) { return "ix_" + def.table + "_" + f.column; }
+
+bool FoldsCase(const FieldDef& f) { return f.kind == FieldKind::kText && f.name != "id"; }
+
+std::string SortExpression(const FieldDef& f) { return FoldsCase(f) ? "lower(" + f.column + ")" : f.column; }
+
+std::string FieldIndexName(const ObjectDef& def, const FieldDef& f) {
+  return FoldsCase(f) ? IndexName(def, f) + "_ci" : IndexName(def, f);
+}
+
+std::string AsciiLower(std::string s) {
+  for (auto& ch : s) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  return s;
+}
 
 Status EnsureObjectTable(Conn* conn, const ObjectDef& def) {
   Dialect d{conn->backend()};
@@ -157,24 +257,44 @@ Status EnsureObjectTable(Conn* conn, const ObjectDef& def) {
       RP_RETURN_IF_ERROR(conn->ExecScript("ALTER TABLE " + def.table + " ADD COLUMN " + c + " " + t));
     }
   }
+  // Text fields are indexed on lower(column) (case-insensitive order and
+  // prefix search); such an index is named with "_ci", and the plain index an
+  // older version made under the other name is dropped.
   for (const auto& f : def.fields) {
     if (!f.indexed) continue;
-    RP_RETURN_IF_ERROR(conn->ExecScript("CREATE INDEX IF NOT EXISTS " + IndexName(def, f) + " ON " + def.table +
-                                        " (org_id, " + f.column + d.IndexSuffix() + ", id)"));
+    if (FoldsCase(f)) RP_RETURN_IF_ERROR(conn->ExecScript("DROP INDEX IF EXISTS " + IndexName(def, f)));
+    const std::string name = FieldIndexName(def, f);
+    RP_RETURN_IF_ERROR(conn->ExecScript("CREATE INDEX IF NOT EXISTS " + name + " ON " + def.table + " (org_id, " +
+                                        SortExpression(f) + d.IndexSuffix() + ", id)"));
   }
   for (const auto& cols : def.list_indexes) {
     std::string name = "ix_" + def.table, list;
+    bool folded = false;
     for (const auto& f : cols) {
       const FieldDef* fd = def.Find(f);
       if (!fd) return Status::Internal("list index on unknown field " + def.name + "." + f);
       name += "_" + fd->column;
-      list += fd->column + d.IndexSuffix() + ", ";
+      list += SortExpression(*fd) + d.IndexSuffix() + ", ";
+      folded = folded || FoldsCase(*fd);
+    }
+    if (folded) {
+      RP_RETURN_IF_ERROR(conn->ExecScript("DROP INDEX IF EXISTS " + name));
+      name += "_ci";
     }
     RP_RETURN_IF_ERROR(conn->ExecScript("CREATE INDEX IF NOT EXISTS " + name + " ON " + def.table + " (org_id, " +
                                         list + "id)"));
   }
   if (def.name == "users") {
     RP_RETURN_IF_ERROR(conn->ExecScript("CREATE UNIQUE INDEX IF NOT EXISTS ux_users_email ON users (email, org_id)"));
+  }
+  // Issue 4: a person is a member of a campaign once (adding is idempotent);
+  // a form's public key is unique.
+  if (def.name == "campaign_members") {
+    RP_RETURN_IF_ERROR(conn->ExecScript(
+        "CREATE UNIQUE INDEX IF NOT EXISTS ux_campaign_members_member ON campaign_members (org_id, campaign_id, member_id)"));
+  }
+  if (def.name == "forms") {
+    RP_RETURN_IF_ERROR(conn->ExecScript("CREATE UNIQUE INDEX IF NOT EXISTS ux_forms_key ON forms (org_id, key)"));
   }
   return Status::Ok();
 }

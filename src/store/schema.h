@@ -23,4 +23,17 @@ int LatestSchemaVersion();
 // The index name for a field's (org_id, column, id) index.
 std::string IndexName(const ObjectDef& def, const FieldDef& f);
 
+// True for the fields whose order and prefix search ignore ASCII case (text
+// fields: names, titles, cities). Their indexes, ORDER BY, keyset cursors and
+// starts_with / eq filters use SortExpression (docs/decisions/013).
+bool FoldsCase(const FieldDef& f);
+// lower(column) for FoldsCase fields, else the column. SQLite's lower() and
+// PostgreSQL's lower() under COLLATE "C" both fold ASCII letters only, as
+// AsciiLower does in C++ (cursor values).
+std::string SortExpression(const FieldDef& f);
+std::string AsciiLower(std::string s);
+// The name of the index EnsureObjectTable makes for an indexed field:
+// IndexName, plus "_ci" when it is on lower(column).
+std::string FieldIndexName(const ObjectDef& def, const FieldDef& f);
+
 }  // namespace rapport

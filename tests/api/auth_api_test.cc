@@ -1,6 +1,8 @@
 // Authentication and permissions: session login with CSRF, API tokens and
 // their revocation, login throttling, role-based visibility (rep, manager,
 // admin) and organisation isolation.
+#include <chrono>
+#include <thread>
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -151,7 +153,28 @@ TEST_F(AuthApi, RevokedTokenIsRefused) {
   std::string line = list.substr(list.rfind('\n', pos) + 1);
   std::string id = line.substr(0, line.find(' '));
   server_->Cli("token revoke --id " + id);
-  EXPECT_EQ(api.Get("/api/v1/leads").status, 401);
+  // Revoked by another process (the CLI): the server's principal cache keeps
+  // a credential for at most one second (docs/decisions/013).
+  auto revoked_at = std::chrono::steady_clock::now();
+  int status = 0;
+  while ((status = api.Get("/api/v1/leads").status) == 200 &&
+         std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(3)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 401);
+  EXPECT_LT(std::chrono::steady_clock::now() - revoked_at, std::chrono::milliseconds(1500));
+}
+
+TEST_F(AuthApi, ARoleChangeThroughTheApiAppliesToTheNextRequest) {
+  auto [rep_id, rep_tok] = MakeUser("promote-me@example.com", "rep", "");
+  Api rep(server_->port(), rep_tok);
+  EXPECT_EQ(rep.Post("/api/v1/teams", {{"name", "Not yet"}}).status, 403);
+  auto up = admin_->Patch("/api/v1/users/" + rep_id, {{"role", "admin"}});
+  ASSERT_EQ(up.status, 200) << up.body;
+  EXPECT_EQ(rep.Post("/api/v1/teams", {{"name", "Now allowed"}}).status, 201);
+  auto down = admin_->Patch("/api/v1/users/" + rep_id, {{"role", "rep"}});
+  ASSERT_EQ(down.status, 200) << down.body;
+  EXPECT_EQ(rep.Post("/api/v1/teams", {{"name", "No longer"}}).status, 403);
 }
 
 TEST_F(AuthApi, RepsSeeTheirOwnAndTeamSharedRecordsManagersTheirTeamsAdminsAll) {

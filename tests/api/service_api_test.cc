@@ -68,8 +68,9 @@ TEST_F(ServiceApi, AccountHealthSummarisesCasesDealsAndContact) {
   ASSERT_EQ(h.status, 200) << h.body;
   json j = h.json();
   EXPECT_EQ(j["open_cases"], 1);
-  EXPECT_EQ(j["open_pipeline"], 700);
-  EXPECT_EQ(j["won_revenue"], 0);
+  ASSERT_EQ(j["open_pipeline"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["open_pipeline"][0]["amount"], 700);
+  EXPECT_EQ(j["won_revenue"].size(), 0u) << j.dump();
   EXPECT_EQ(j["next_close_date"], "2027-01-15");
   EXPECT_EQ(j["last_contact_at"], "2026-11-02T10:00:00.000Z");
   EXPECT_EQ(api_->Get("/api/v1/accounts/NOPE/health").status, 404);

@@ -79,13 +79,13 @@ const tests = [
       await page.getByRole('heading', { name: 'Ada Lovelace', level: 1 }).waitFor();
       const id = page.url().split('/').pop();
       // Inline edit.
-      await page.getByRole('button', { name: 'Edit Company' }).click();
+      await page.getByRole('button', { name: 'Edit Company', exact: true }).click();
       await page.locator('#field-company').fill('Analytical Engines Ltd');
       await page.locator('#field-company').press('Enter');
       await page.locator('[data-field="company"] .field-text').getByText('Analytical Engines Ltd').waitFor();
       await page.getByText(/changed\s+Company\s+from/).waitFor();
       // Inline edit refused by the API: message under the field, input kept.
-      await page.getByRole('button', { name: 'Edit Email' }).click();
+      await page.getByRole('button', { name: 'Edit Email', exact: true }).click();
       await page.locator('#field-email').fill('still wrong');
       await page.locator('#field-email').press('Enter');
       await page.locator('[data-field="email"] .field-error').getByText('not a valid email').waitFor();
@@ -187,7 +187,7 @@ const tests = [
       // In the list's column chooser, and as a column.
       await page.goto('/leads');
       await page.getByRole('button', { name: 'Columns' }).click();
-      await page.getByRole('checkbox', { name: /Contract reference/ }).check();
+      await page.getByRole('checkbox', { name: /Contract reference/ }).click();
       await page.locator('thead').getByText('Contract reference').waitFor();
       await page.locator('tbody').getByText('CR-2024-17').waitFor();
     },
@@ -202,7 +202,7 @@ const tests = [
       await page.getByRole('heading', { name: 'Alan Turing', level: 1 }).waitFor();
       // Someone else saves the record behind the UI's back.
       await api.patch(`/leads/${lead.id}`, { company: 'Changed behind your back', title: 'Dr' }, lead.version);
-      await page.getByRole('button', { name: 'Edit Company' }).click();
+      await page.getByRole('button', { name: 'Edit Company', exact: true }).click();
       await page.locator('#field-company').fill('My edit');
       await page.locator('#field-company').press('Enter');
       const dialog = page.getByTestId('conflict-dialog');
@@ -260,6 +260,247 @@ const tests = [
     },
   },
 ];
+
+// Issue 3 gaps and issue 5's screens: lock-out, cases with SLA countdowns on
+// the account 360, blocked board moves and per-currency totals, quotes.
+tests.push(
+  {
+    name: 'login-lockout',
+    async fn({ page, api, screenshot }) {
+      // A throwaway user: locking it out locks out nobody the other tests need.
+      const email = 'lockout.victim@example.com';
+      await api.post('/users', { email, name: 'Lockout Victim', role: 'rep', password: 'the real password 123' });
+      await page.goto('/');
+      let locked = false;
+      for (let i = 0; i < 8 && !locked; i++) {
+        await page.getByLabel('Email').fill(email);
+        await page.getByLabel('Password', { exact: true }).fill(`wrong password ${i}`);
+        const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        const status = (await answered).status();
+        expect(status === 401 || status === 429, `sign-in answered ${status}`);
+        const err = page.getByTestId('login-error');
+        await err.filter({ hasText: status === 429 ? /Too many failed sign-ins/ : /Wrong email or password/ }).waitFor();
+        locked = status === 429 && (await err.getAttribute('class')).includes('locked');
+      }
+      expect(locked, 'the lock-out message shows after repeated wrong passwords');
+      await page.getByTestId('login-error').getByText(/Too many failed sign-ins: too many failed sign-in attempts; try again in/).waitFor();
+      await screenshot('locked');
+      // Even the right password is refused while locked, with the same message.
+      await page.getByLabel('Password', { exact: true }).fill('the real password 123');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('login-error').getByText(/Too many failed sign-ins/).waitFor();
+    },
+  },
+  {
+    name: 'pipeline-blocked-move-currencies',
+    async fn(ctx) {
+      const { page, api, screenshot } = ctx;
+      // A pipeline of its own, so its exit criteria block no other test.
+      const pipeline = await api.post('/pipelines', { name: 'Enterprise' });
+      const discover = await api.post('/stages', {
+        pipeline_id: pipeline.id, name: 'Discover', position: 0, probability: 10, kind: 'open',
+        required_fields: 'close_date', required_activities: ['meeting'],
+      });
+      const propose = await api.post('/stages', { pipeline_id: pipeline.id, name: 'Propose', position: 1, probability: 50, kind: 'open' });
+      await api.post('/stages', { pipeline_id: pipeline.id, name: 'Won', position: 2, probability: 100, kind: 'won' });
+      const deal = await api.post('/opportunities', { name: 'Needs Work Deal', pipeline_id: pipeline.id, amount: 12000, currency: 'EUR' });
+      await api.post('/opportunities', { name: 'Dollar Deal', pipeline_id: pipeline.id, amount: 8500, currency: 'USD' });
+      expect(deal.stage_id === discover.id, 'the deal starts in Discover');
+      await asAdmin(ctx);
+      await page.goto(`/pipeline?pipeline=${pipeline.id}`);
+      const from = page.locator('section.column[data-stage="Discover"]');
+      const to = page.locator('section.column[data-stage="Propose"]');
+      // Totals per currency, never one mixed sum.
+      const sum = from.getByTestId('column-sum');
+      await sum.filter({ hasText: '€' }).filter({ hasText: '$' }).waitFor();
+      const sumText = await sum.innerText();
+      expect(/€\s?12K/i.test(sumText) && /\$\s?8\.5K/i.test(sumText), `per-currency totals: ${sumText}`);
+      expect(!/20\.5K/i.test(sumText), 'EUR and USD are not added together');
+      const weighted = await from.getByTestId('column-weighted').innerText();
+      expect(/€\s?1\.2K/i.test(weighted) && /\$\s?850/.test(weighted), `weighted per currency: ${weighted}`);
+      // Drag the deal to Propose: the server refuses (422), the card snaps back and says what is missing.
+      const card = from.getByTestId('deal-card').filter({ hasText: 'Needs Work Deal' });
+      await card.waitFor();
+      const a = await card.boundingBox();
+      const b = await to.boundingBox();
+      await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(a.x + a.width / 2 + 20, a.y + a.height / 2, { steps: 4 });
+      await page.mouse.move(b.x + b.width / 2, b.y + 120, { steps: 12 });
+      await page.mouse.up();
+      const notice = page.getByTestId('blocked-move');
+      await notice.getByText('Can’t move to Propose yet').waitFor();
+      await notice.getByText('Close date').waitFor();
+      await notice.getByText('a completed meeting').waitFor();
+      expect((await from.getByTestId('blocked-move').count()) === 1, 'the notice sits under the card, back in Discover');
+      await from.getByTestId('deal-card').filter({ hasText: 'Needs Work Deal' }).waitFor();
+      expect((await to.getByTestId('deal-card').filter({ hasText: 'Needs Work Deal' }).count()) === 0, 'the card snapped back');
+      await screenshot('blocked');
+      await page.setViewportSize(PHONE);
+      await page.waitForTimeout(400);
+      await notice.scrollIntoViewIfNeeded();
+      await screenshot('blocked-phone');
+      await page.setViewportSize(DESKTOP);
+      const saved = await api.get(`/opportunities/${deal.id}`);
+      expect(saved.stage_id === discover.id, 'the deal did not move');
+      // Give it what it lacks; the same move then succeeds.
+      await api.patch(`/opportunities/${deal.id}`, { close_date: '2030-01-31' }, saved.version);
+      await api.post('/activities', { type: 'meeting', subject: 'Discovery meeting', done_at: new Date().toISOString(), related_object: 'opportunities', related_id: deal.id });
+      await notice.getByRole('button', { name: 'Dismiss' }).click();
+      await page.reload();
+      const card2 = from.getByTestId('deal-card').filter({ hasText: 'Needs Work Deal' });
+      await card2.focus();
+      const live = page.locator('[id^="DndLiveRegion"]');
+      await page.keyboard.press('Space');
+      await live.getByText('is over Discover').waitFor({ state: 'attached' });
+      await page.keyboard.press('ArrowRight');
+      await live.getByText('is over Propose').waitFor({ state: 'attached' });
+      await page.keyboard.press('Space');
+      await to.getByTestId('deal-card').filter({ hasText: 'Needs Work Deal' }).waitFor();
+      await page.getByText('moved to Propose').first().waitFor();
+      expect((await api.get(`/opportunities/${deal.id}`)).stage_id === propose.id, 'moved once the criteria are met');
+    },
+  },
+  {
+    name: 'admin-stage-exit-criteria',
+    async fn(ctx) {
+      const { page, api, shared, screenshot } = ctx;
+      const pipeline = await api.post('/pipelines', { name: 'Renewals' });
+      const stage = await api.post('/stages', { pipeline_id: pipeline.id, name: 'Contact customer', position: 0, probability: 20, kind: 'open' });
+      await api.post('/stages', { pipeline_id: pipeline.id, name: 'Renewed', position: 1, probability: 100, kind: 'won' });
+      await asAdmin(ctx);
+      await page.goto('/admin/stages');
+      await page.getByLabel('Pipeline', { exact: true }).selectOption(pipeline.id);
+      const ed = page.locator(`[data-testid="stage-editor"][data-stage="Contact customer"]`);
+      await ed.waitFor();
+      await ed.getByLabel('Expected days').fill('14');
+      await ed.getByRole('checkbox', { name: 'Close date', exact: true }).check();
+      await ed.getByRole('checkbox', { name: 'Call', exact: true }).check();
+      await ed.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Stage “Contact customer” saved').waitFor();
+      await screenshot('stages');
+      await page.setViewportSize(PHONE);
+      await page.waitForTimeout(400);
+      await screenshot('stages-phone');
+      await page.setViewportSize(DESKTOP);
+      const saved = await api.get(`/stages/${stage.id}`);
+      expect(saved.expected_days === 14 && /close_date/.test(saved.required_fields) && saved.required_activities.includes('call'), `saved stage ${JSON.stringify(saved)}`);
+      // A bad value: the API's message under the field, the input kept.
+      await ed.getByLabel('Probability %').fill('150');
+      await ed.getByRole('button', { name: 'Save' }).click();
+      await ed.locator('.form-row.has-error').getByText(/100/).waitFor();
+      expect((await ed.getByLabel('Probability %').inputValue()) === '150', 'typed value kept');
+      void shared;
+    },
+  },
+  {
+    name: 'quote-builder',
+    async fn(ctx) {
+      const { page, api, screenshot } = ctx;
+      const widget = await api.post('/products', { name: 'Widget', sku: 'W-1', family: 'Hardware' });
+      const gadget = await api.post('/products', { name: 'Gadget', sku: 'G-2', family: 'Hardware' });
+      const book = await api.post('/price_books', { name: 'Standard EUR', currency: 'EUR', is_default: true });
+      await api.post('/price_book_entries', { price_book_id: book.id, product_id: widget.id, unit_price: 100 });
+      await api.post('/price_book_entries', { price_book_id: book.id, product_id: gadget.id, unit_price: 250 });
+      const acct = await api.post('/accounts', { name: 'Quotient Ltd' });
+      const opp = await api.post('/opportunities', { name: 'Quote Deal', account_id: acct.id, amount: 1000, currency: 'EUR' });
+      await asAdmin(ctx);
+      await page.goto(`/opportunities/${opp.id}`);
+      const qb = page.getByTestId('quote-builder');
+      await qb.getByRole('button', { name: 'New quote' }).click();
+      const ed = qb.getByTestId('quote-editor');
+      await ed.waitFor();
+      // Line 1: 3 × Widget at the price book's 100.
+      await ed.locator('#ql-product option', { hasText: 'Widget' }).waitFor({ state: 'attached' });
+      await ed.getByLabel('Product').selectOption(await ed.locator('#ql-product option', { hasText: 'Widget' }).getAttribute('value'));
+      await ed.locator('.list-price').getByText(/100/).waitFor();
+      await ed.getByLabel('Quantity').fill('3');
+      await ed.getByRole('button', { name: 'Add line' }).click();
+      await ed.getByTestId('quote-line').filter({ hasText: 'Widget' }).waitFor();
+      // A bad quantity: the API names the field, the form keeps the input.
+      const gv = await ed.locator('#ql-product option', { hasText: 'Gadget' }).getAttribute('value');
+      await ed.getByLabel('Product').selectOption(gv);
+      await ed.getByLabel('Quantity').fill('-2');
+      await ed.getByRole('button', { name: 'Add line' }).click();
+      await ed.locator('.form-row.has-error').filter({ has: page.getByLabel('Quantity') }).locator('.field-error').waitFor();
+      expect((await ed.getByLabel('Quantity').inputValue()) === '-2', 'bad quantity kept');
+      // Line 2: 2 × Gadget at 250, 25 % off (above the 20 % threshold), 20 % tax = 450.
+      await ed.getByLabel('Quantity').fill('2');
+      await ed.getByLabel('Discount %').fill('25');
+      await ed.getByLabel('Tax %').fill('20');
+      await ed.getByRole('button', { name: 'Add line' }).click();
+      await ed.getByTestId('quote-line').filter({ hasText: 'Gadget' }).waitFor();
+      await ed.getByTestId('quote-total').getByText(/750/).waitFor();
+      expect((await ed.getByTestId('quote-line').count()) === 2, 'two lines');
+      await ed.getByTestId('approval-note').getByText(/above the 20% approval threshold/).waitFor();
+      await screenshot('lines');
+      const q = (await api.get(`/quotes?filter=opportunity_id:eq:${opp.id}`)).data[0];
+      expect(q.total === 750 && q.subtotal === 800 && q.discount_total === 125 && q.tax_total === 75, `server totals ${JSON.stringify(q)}`);
+      // Submit for approval, then approve (the e2e user is an administrator).
+      await ed.getByRole('button', { name: 'Submit for approval' }).click();
+      await ed.getByTestId('quote-status').getByText('Pending approval').waitFor();
+      await ed.getByRole('button', { name: 'Approve' }).click();
+      await ed.getByTestId('quote-status').getByText('Approved').waitFor();
+      await ed.getByTestId('approval-note').getByText(/Approved by/).waitFor();
+      await screenshot('approved');
+      await page.setViewportSize(PHONE);
+      await page.waitForTimeout(400);
+      await ed.scrollIntoViewIfNeeded();
+      await screenshot('approved-phone');
+      expect((await api.get(`/quotes/${q.id}`)).status === 'approved', 'approved on the server');
+    },
+  },
+);
+
+for (const [label, viewport] of [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+]) {
+  tests.push({
+    name: `cases-sla-account-360-${label}`,
+    viewport,
+    async fn(ctx) {
+      const { page, api, screenshot } = ctx;
+      const acct = await api.post('/accounts', { name: `Umbrella ${label}`, industry: 'Pharma', city: 'Raccoon City' });
+      const contact = await api.post('/contacts', { first_name: 'Alice', last_name: `Abernathy ${label}`, account_id: acct.id });
+      await api.post('/opportunities', { name: `Umbrella renewal ${label}`, account_id: acct.id, amount: 30000, currency: 'EUR', close_date: '2031-03-31' });
+      await api.post('/opportunities', { name: `Umbrella US ${label}`, account_id: acct.id, amount: 8000, currency: 'USD', close_date: '2031-01-15' });
+      const urgent = await api.post('/cases', { subject: `Printer on fire ${label}`, account_id: acct.id, contact_id: contact.id, priority: 'urgent' });
+      await api.post('/cases', { subject: `Invoice question ${label}`, account_id: acct.id, priority: 'low', status: 'open' });
+      await api.post('/activities', { type: 'call', subject: 'Checked in', done_at: new Date().toISOString(), related_object: 'accounts', related_id: acct.id });
+      expect(urgent.first_response_due && urgent.resolution_due, 'the server set the SLA targets');
+      await asAdmin(ctx);
+      await page.goto(`/accounts/${acct.id}`);
+      const health = page.getByTestId('account-health');
+      await health.getByText('Open cases').waitFor();
+      await health.locator('dd').first().getByText('2').waitFor();
+      const pipeline = health.locator('div', { hasText: 'Open pipeline' }).locator('dd');
+      await pipeline.filter({ hasText: '€' }).filter({ hasText: '$' }).waitFor();
+      const related = page.locator('.related', { has: page.getByRole('heading', { name: /Cases/ }) });
+      const row = related.locator('li', { hasText: `Printer on fire ${label}` });
+      await row.waitFor();
+      const sla = row.getByTestId('sla');
+      await sla.getByText(/left|overdue by/).waitFor();
+      expect(/First response/i.test(await sla.innerText()), 'a new case counts down to its first response');
+      await page.locator('.timeline-list').getByText(`Printer on fire ${label}`).first().waitFor();
+      await screenshot('account');
+      await page.goto('/cases');
+      const rows = page.getByTestId('case-row');
+      await rows.filter({ hasText: `Printer on fire ${label}` }).getByTestId('sla').waitFor();
+      // Sorted by the due time that matters: the urgent case's first response comes first.
+      const order = await rows.allInnerTexts();
+      const iUrgent = order.findIndex((t) => t.includes(`Printer on fire ${label}`));
+      const iLow = order.findIndex((t) => t.includes(`Invoice question ${label}`));
+      expect(iUrgent >= 0 && iLow >= 0 && iUrgent < iLow, `urgent first: ${order.join(' | ')}`);
+      await screenshot('queue');
+      await page.goto(`/cases/${urgent.id}`);
+      await page.getByRole('heading', { name: `Printer on fire ${label}`, level: 1 }).waitFor();
+      await page.locator('.case-sla').getByTestId('sla').waitFor();
+      await screenshot('case');
+    },
+  });
+}
 
 // A tour of the main pages at phone and desktop size, for the eye (and a
 // layout-shift budget on the list page).

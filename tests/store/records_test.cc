@@ -180,7 +180,7 @@ TEST_P(RecordsTest, MigrateIsIdempotentAndKeepsData) {
     for (const auto& f : def.fields) EXPECT_TRUE(have.count(f.column)) << name << "." << f.column;
     for (const auto& f : def.fields) {
       if (f.indexed) {
-        EXPECT_TRUE(IndexExists(IndexName(def, f))) << IndexName(def, f);
+        EXPECT_TRUE(IndexExists(FieldIndexName(def, f))) << FieldIndexName(def, f);
       }
     }
   }
@@ -798,6 +798,13 @@ TEST_P(ListTest, FiltersWithEveryOperator) {
   EXPECT_EQ(Match({{"company", FilterOp::kStartsWith, {S("AC")}}}), (Names{"Adams", "Baker"}));
   EXPECT_EQ(Match({{"company", FilterOp::kStartsWith, {S("Off")}}}), (Names{}));
   EXPECT_EQ(Match({{"company", FilterOp::kStartsWith, {S("50")}}}), (Names{"Clark", "Davis"}));
+  // A prefix is literal text (no LIKE wildcards), ASCII case ignored.
+  EXPECT_EQ(Match({{"company", FilterOp::kStartsWith, {S("50%")}}}), (Names{"Clark"}));
+  EXPECT_EQ(Match({{"company", FilterOp::kStartsWith, {S("A_")}}}), (Names{"Evans"}));
+  EXPECT_EQ(Match({{"company", FilterOp::kStartsWith, {S("acme c")}}}), (Names{"Adams"}));
+  // eq and in stay exact on text (the lower(column) index only bounds them).
+  EXPECT_EQ(Match({{"city", FilterOp::kEq, {S("Paris")}}}), (Names{"Adams"}));
+  EXPECT_EQ(Match({{"city", FilterOp::kIn, {S("paris"), S("Rome")}}}), (Names{"Davis", "Evans"}));
 
   EXPECT_EQ(Match({{"city", FilterOp::kIsNull, {I(1)}}}), (Names{"Baker", "Fox"}));
   EXPECT_EQ(Match({{"city", FilterOp::kIsNull, {}}}), (Names{"Baker", "Fox"}));
@@ -875,13 +882,13 @@ TEST_P(ListTest, MultiKeySortsPutNullsFirstAscendingAndLastDescending) {
       {{{"score", false}, {"last_name", false}}, {"Clark", "Davis", "Adams", "Baker", "Evans", "Fox"}},
       {{{"score", true}, {"last_name", false}}, {"Fox", "Baker", "Evans", "Adams", "Davis", "Clark"}},
       {{{"score", true}, {"last_name", true}}, {"Fox", "Evans", "Baker", "Adams", "Davis", "Clark"}},
-      // Text sorts by bytes: "Berlin" < "Paris" < "Rome" < "paris".
-      {{{"city", false}, {"score", true}}, {"Fox", "Baker", "Clark", "Adams", "Evans", "Davis"}},
-      {{{"city", true}, {"score", false}}, {"Davis", "Evans", "Adams", "Clark", "Baker", "Fox"}},
+      // Text sorts ignoring ASCII case: "Berlin" < "Paris" = "paris" < "Rome".
+      {{{"city", false}, {"score", true}}, {"Fox", "Baker", "Clark", "Adams", "Davis", "Evans"}},
+      {{{"city", true}, {"score", false}}, {"Evans", "Davis", "Adams", "Clark", "Baker", "Fox"}},
       // Ties are broken by id in the direction of the last key.
       {{{"status", false}}, {"Fox", "Adams", "Davis", "Evans", "Clark", "Baker"}},
       {{{"status", true}}, {"Baker", "Clark", "Evans", "Davis", "Adams", "Fox"}},
-      {{{"city", false}, {"status", true}}, {"Baker", "Fox", "Clark", "Adams", "Evans", "Davis"}},
+      {{{"city", false}, {"status", true}}, {"Baker", "Fox", "Clark", "Davis", "Adams", "Evans"}},
   };
   for (const auto& c : cases) {
     std::string spec;
@@ -912,8 +919,11 @@ int CompareValues(const Value& a, const Value& b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-// The documented order: keys in turn, then id in the direction of the last key.
-std::vector<std::string> ExpectedOrder(std::vector<Row> rows, const std::vector<SortKey>& sort) {
+// The documented order: keys in turn (text fields compared with ASCII case
+// folded, as lower() does in both databases), then id in the direction of
+// the last key.
+std::vector<std::string> ExpectedOrder(std::vector<Row> rows, const std::vector<SortKey>& sort,
+                                       const ObjectDef& def = StandardCatalog().objects().at("leads")) {
   std::vector<SortKey> keys;
   for (const auto& k : sort) {
     if (k.field == "id") break;
@@ -923,7 +933,12 @@ std::vector<std::string> ExpectedOrder(std::vector<Row> rows, const std::vector<
                                 : keys.back().descending;
   std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
     for (const auto& k : keys) {
-      int c = CompareValues(a.v.at(k.field), b.v.at(k.field));
+      const Value& x = a.v.at(k.field);
+      const Value& y = b.v.at(k.field);
+      int c = FoldsCase(*def.Find(k.field)) && std::holds_alternative<std::string>(x) &&
+                      std::holds_alternative<std::string>(y)
+                  ? CompareValues(Value{AsciiLower(std::get<std::string>(x))}, Value{AsciiLower(std::get<std::string>(y))})
+                  : CompareValues(x, y);
       if (c != 0) return k.descending ? c > 0 : c < 0;
     }
     return last_desc ? a.id > b.id : a.id < b.id;

@@ -7,6 +7,7 @@ import { AppShell } from './shell/AppShell';
 import { ListPage } from './lists/ListPage';
 import { RecordPage } from './records/RecordPage';
 import { MyDay } from './myday/MyDay';
+import { CasesPage } from './cases/CasesPage';
 
 // The board (with dnd-kit) and the admin pages load on first use: the first
 // screen a rep opens downloads less.
@@ -25,8 +26,10 @@ export function App() {
       <Routes>
         <Route path="/" element={<Navigate to="/my-day" replace />} />
         <Route path="/my-day" element={<MyDay />} />
+        <Route path="/cases" element={<CasesPage />} />
+        <Route path="/cases/all" element={<ListPage key="cases" object="cases" />} />
         {LIST_OBJECTS.map((o) => [
-          <Route key={o} path={`/${o}`} element={<ListPage key={o} object={o} />} />,
+          o === 'cases' ? null : <Route key={o} path={`/${o}`} element={<ListPage key={o} object={o} />} />,
           <Route key={`${o}-id`} path={`/${o}/:id`} element={<RecordPage key={o} object={o} />} />,
         ])}
         <Route path="/pipeline" element={<PipelineBoard />} />

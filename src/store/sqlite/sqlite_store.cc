@@ -1,5 +1,6 @@
 // SQLite adapter: WAL, foreign keys, busy timeout, prepared statements cached
 // per connection.
+#include <cstdlib>
 #include <sqlite3.h>
 
 #include <unordered_map>
@@ -187,13 +188,20 @@ class SqliteStore final : public Store {
     auto conn = std::make_unique<SqliteConn>(db);
     // WAL: readers never block the writer. synchronous=FULL: a committed
     // transaction survives a power loss, not only a process crash
-    // (docs/decisions/002-sqlite-durability.md). No mmap: mapped pages count
-    // in RSS once per connection (400 MB after a benchmark on a 200 MB file);
-    // an 8 MB page cache per connection instead. Planner statistics come
-    // from Migrate() (ANALYZE at every start).
+    // (docs/decisions/002-sqlite-durability.md). Reads go through a memory
+    // map of up to 1 GiB (no copy per page); mapped pages count in RSS while a
+    // connection is open, so the server's pool closes connections idle for a
+    // few seconds (ConnPool, docs/decisions/013-get-path-and-idle-memory.md).
+    // An 8 MB page cache per connection. Planner statistics come from
+    // Migrate() (ANALYZE at every start).
+    const char* mmap = std::getenv("RAPPORT_SQLITE_MMAP_BYTES");
+    std::string mmap_pragma = "PRAGMA mmap_size=" + std::string(mmap && *mmap ? mmap : "1073741824") + ";";
+    for (char ch : std::string(mmap ? mmap : "")) {
+      if (ch < '0' || ch > '9') return Status::InvalidArgument("RAPPORT_SQLITE_MMAP_BYTES must be a number of bytes");
+    }
     RP_RETURN_IF_ERROR(conn->ExecScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000; PRAGMA mmap_size=0; PRAGMA analysis_limit=1000;"));
+        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000; PRAGMA analysis_limit=1000; " + mmap_pragma));
     return std::unique_ptr<Conn>(std::move(conn));
   }
 

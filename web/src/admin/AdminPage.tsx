@@ -13,6 +13,7 @@ import { useToast } from '../components/Toast';
 import { humanize } from '../lib/format';
 import { LIST_OBJECTS, objectConfig } from '../lib/objects';
 import { NewRecordDialog } from '../records/NewRecordDialog';
+import { StagesTab } from './StagesTab';
 
 export function AdminPage() {
   const me = useMe();
@@ -33,6 +34,7 @@ export function AdminPage() {
         <NavLink to="/admin/teams">Teams</NavLink>
         <NavLink to="/admin/roles">Roles</NavLink>
         <NavLink to="/admin/fields">Custom fields</NavLink>
+        <NavLink to="/admin/stages">Pipelines</NavLink>
       </nav>
       <Routes>
         <Route index element={<Navigate to="users" replace />} />
@@ -40,6 +42,7 @@ export function AdminPage() {
         <Route path="teams" element={<TeamsTab />} />
         <Route path="roles" element={<RolesTab />} />
         <Route path="fields" element={<FieldsTab />} />
+        <Route path="stages" element={<StagesTab />} />
       </Routes>
     </div>
   );

@@ -44,3 +44,11 @@ describe('LoginPage', () => {
     expect(msg.textContent).toMatch(/Too many failed sign-ins/);
   });
 });
+
+describe('lock-out message', () => {
+  it('says minutes, not hundreds of seconds', async () => {
+    const { inMinutes } = await import('./LoginPage');
+    expect(inMinutes('too many failed sign-in attempts; try again in 899 seconds')).toBe('too many failed sign-in attempts; try again in 15 minutes');
+    expect(inMinutes('try again in 30 seconds')).toBe('try again in 30 seconds');
+  });
+});

@@ -23,7 +23,7 @@ export function LoginPage({ notice }: { notice?: string }) {
             err.status === 401
               ? 'Wrong email or password. Check both and try again.'
               : locked
-                ? `Too many failed sign-ins: ${err.message}`
+                ? `Too many failed sign-ins: ${inMinutes(err.message)}`
                 : err.message,
           field: err.field,
           locked,
@@ -78,4 +78,14 @@ export function LoginPage({ notice }: { notice?: string }) {
       </form>
     </div>
   );
+}
+
+/** "try again in 899 seconds" reads better as "try again in 15 minutes". */
+export function inMinutes(message: string): string {
+  return message.replace(/in (\d+) seconds/, (all, n: string) => {
+    const s = Number(n);
+    if (s < 90) return all;
+    const m = Math.ceil(s / 60);
+    return `in ${m} minutes`;
+  });
 }

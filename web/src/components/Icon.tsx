@@ -25,6 +25,10 @@ const PATHS: Record<string, string> = {
   filter: 'M3 5h18l-7 8v6l-4 2v-8z',
   trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
   check: 'M5 12l5 5 9-10',
+  cases: 'M4 13h4l2 3h4l2-3h4M4 13l2-8h12l2 8v6H4z',
+  quote: 'M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7',
+  clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-13v4l3 2',
+  lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
 };
 
 export function Icon({ name, size = 18, className }: { name: string; size?: number; className?: string }) {

@@ -24,6 +24,7 @@ export function formatCompactMoney(amount: number | null | undefined, currency?:
       style: 'currency',
       currency: currency || 'EUR',
       notation: 'compact',
+      minimumFractionDigits: 0,
       maximumFractionDigits: 1,
     }).format(amount);
   } catch {

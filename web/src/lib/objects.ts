@@ -70,6 +70,18 @@ export const OBJECTS: Record<string, ObjectConfig> = {
     defaultSort: '-created_at',
     createFields: ['type', 'subject', 'due_at', 'related_object', 'related_id', 'description'],
   },
+  cases: {
+    name: 'cases',
+    singular: 'Case',
+    plural: 'Cases',
+    columns: ['subject', 'account_id', 'priority', 'status', 'first_response_due', 'resolution_due', 'owner_id'],
+    // subject has no index yet: the list hides the quick search until it has one (see ListPage).
+    searchField: 'subject',
+    searchLabel: 'Subject starts with…',
+    defaultSort: 'resolution_due',
+    createFields: ['subject', 'account_id', 'contact_id', 'priority', 'channel', 'description'],
+    statusField: 'status',
+  },
   users: {
     name: 'users',
     singular: 'User',
@@ -92,7 +104,7 @@ export const OBJECTS: Record<string, ObjectConfig> = {
   },
 };
 
-export const LIST_OBJECTS = ['leads', 'contacts', 'accounts', 'opportunities', 'activities'] as const;
+export const LIST_OBJECTS = ['leads', 'contacts', 'accounts', 'opportunities', 'activities', 'cases'] as const;
 
 export function objectConfig(name: string): ObjectConfig {
   return (
@@ -123,6 +135,8 @@ export function recordTitle(object: string, r: Partial<RecordData> | null | unde
       return joinName(r.first_name, r.last_name) || String(r.email ?? 'Unnamed contact');
     case 'activities':
       return String(r.subject ?? 'Activity');
+    case 'cases':
+      return String(r.subject ?? 'Case');
     default:
       return String(r.name ?? r.email ?? r.id ?? '');
   }
@@ -146,4 +160,9 @@ export function recordSubtitle(object: string, r: Partial<RecordData>): string {
 
 export function recordPath(object: string, id: string): string {
   return `/${object}/${id}`;
+}
+
+/** The list view of an object (cases' own /cases is the SLA queue). */
+export function listPath(object: string): string {
+  return object === 'cases' ? '/cases/all' : `/${object}`;
 }

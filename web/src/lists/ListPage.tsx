@@ -45,7 +45,15 @@ export function ListPage({ object }: { object: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dq]);
 
-  const serverFilters = useMemo(() => (dq ? [...filters, `${cfg.searchField}:starts_with:${dq}`] : filters), [filters, dq, cfg.searchField]);
+  // Quick search only on an indexed field (a prefix match on an index stays
+  // fast at millions of rows); the metadata says which fields have one, so a
+  // field an administrator indexes later gets its quick search without a release.
+  const searchField = fmap.get(cfg.searchField);
+  const quickSearch = fields.length === 0 || Boolean(searchField?.indexed);
+  const serverFilters = useMemo(
+    () => (dq && searchField?.indexed ? [...filters, `${cfg.searchField}:starts_with:${dq}`] : filters),
+    [filters, dq, cfg.searchField, searchField?.indexed],
+  );
   const list = useRecordList({ object, filters: serverFilters, sort: `${sort}` }, fields.length > 0);
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
 
@@ -108,13 +116,15 @@ export function ListPage({ object }: { object: string }) {
       </div>
 
       <div className="filterbar">
-        <div className="quick-search">
-          <Icon name="search" size={16} />
-          <label htmlFor="list-q" className="sr-only">
-            {cfg.searchLabel}
-          </label>
-          <input id="list-q" type="search" placeholder={cfg.searchLabel} value={q} onChange={(e) => setQ(e.target.value)} />
-        </div>
+        {quickSearch && (
+          <div className="quick-search">
+            <Icon name="search" size={16} />
+            <label htmlFor="list-q" className="sr-only">
+              {cfg.searchLabel}
+            </label>
+            <input id="list-q" type="search" placeholder={cfg.searchLabel} value={q} onChange={(e) => setQ(e.target.value)} />
+          </div>
+        )}
         <AddFilter fields={fields} onAdd={(f) => update((p) => p.append('f', f))} />
         <FilterChips
           filters={filters}

@@ -24,12 +24,18 @@ import {
 } from '@dnd-kit/core';
 import { CSS } from '@dnd-kit/utilities';
 import { api, errorMessage, isApiError } from '../api/client';
-import { listKey, primeRecord, usePipelines, useRecordList, useStages, useTeams, useUsers, type ListSpec } from '../api/hooks';
+import { listKey, primeRecord, useFields, usePipelines, useRecordList, useStages, useTeams, useUsers, type ListSpec } from '../api/hooks';
 import type { AggregateRow, Page, RecordData } from '../api/types';
 import { RefLink } from '../components/RefLink';
 import { useToast } from '../components/Toast';
 import { useMe } from '../auth/AuthContext';
-import { formatCompactMoney, formatDate, formatMoney, initials } from '../lib/format';
+import { formatDate, formatMoney, initials } from '../lib/format';
+import { formatAmounts, sumRecords, totalsByGroup, type GroupTotals } from '../lib/totals';
+import { Icon } from '../components/Icon';
+import { describeMissing, parseBlockedMove } from './blocked';
+
+/** The opportunities' default currency (the field's default in the catalogue). */
+const DEFAULT_CURRENCY = 'EUR';
 import { recordPath } from '../lib/objects';
 import { columnKeyboardCoordinates } from './keyboard';
 
@@ -62,19 +68,33 @@ export function PipelineBoard() {
   }, [owner, team, me.id, users.data]);
   const baseFilters = useMemo(() => (pipelineId ? [`pipeline_id:eq:${pipelineId}`, ...ownerFilter] : []), [pipelineId, ownerFilter]);
 
+  // Totals never add one currency to another: first which currencies this
+  // board holds, then the per-stage sums for each of them.
   const totals = useQuery({
     queryKey: ['aggregate', 'opportunities', 'stage_id', baseFilters],
     enabled: Boolean(pipelineId),
     retry: false,
-    queryFn: ({ signal }) =>
-      api
-        .get<{ data: AggregateRow[] }>(
-          '/opportunities/aggregate',
-          [['group_by', 'stage_id'], ['sum', 'amount'], ...baseFilters.map((f): [string, string] => ['filter', f])],
-          signal,
-        )
-        .then((r) => new Map(r.data.map((row) => [row.key ?? '', row]))),
+    queryFn: async ({ signal }) => {
+      const agg = (groupBy: string, filters: string[]) =>
+        api
+          .get<{ data: AggregateRow[] }>(
+            '/opportunities/aggregate',
+            [['group_by', groupBy], ['sum', 'amount'], ['weight', 'probability'], ...filters.map((f): [string, string] => ['filter', f])],
+            signal,
+          )
+          .then((r) => r.data);
+      const currencies = (await agg('currency', baseFilters)).map((r) => r.key);
+      const perCurrency = await Promise.all(
+        currencies.map(async (cur) => ({
+          currency: cur ?? DEFAULT_CURRENCY,
+          rows: await agg('stage_id', [...baseFilters, cur === null ? 'currency:is_null:true' : `currency:eq:${cur}`]),
+        })),
+      );
+      return totalsByGroup(perCurrency);
+    },
   });
+  const [blocked, setBlocked] = useState<{ id: string; to: string; missing: string[]; other: string | null; from: string | null } | null>(null);
+  const oppFields = useFields('opportunities');
 
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
@@ -103,6 +123,8 @@ export function PipelineBoard() {
     const fromKey = listKey(specFor(from));
     const toKey = listKey(specFor(toStage));
     await Promise.all([qc.cancelQueries({ queryKey: fromKey }), qc.cancelQueries({ queryKey: toKey })]);
+    const before = { from: qc.getQueryData<InfiniteData<Page>>(fromKey), to: qc.getQueryData<InfiniteData<Page>>(toKey) };
+    setBlocked(null);
     const moved = { ...card, stage_id: toStage };
     // Optimistic: the card moves now; the server's answer (with the stage's probability) replaces it.
     qc.setQueryData<InfiniteData<Page>>(fromKey, (d) => d && { ...d, pages: d.pages.map((p) => ({ ...p, data: p.data.filter((r) => r.id !== card.id) })) });
@@ -116,6 +138,14 @@ export function PipelineBoard() {
       qc.setQueryData<InfiniteData<Page>>(toKey, (d) => d && { ...d, pages: d.pages.map((p) => ({ ...p, data: p.data.map((r) => (r.id === saved.id ? saved : r)) })) });
       toast.show(`“${card.name}” moved to ${stageName(toStage)}`);
     } catch (e) {
+      // The card snaps back where it was.
+      qc.setQueryData(fromKey, before.from);
+      qc.setQueryData(toKey, before.to);
+      if (isApiError(e, 422)) {
+        const b = parseBlockedMove(e.message, e.field);
+        setBlocked({ id: card.id, to: stageName(toStage), missing: describeMissing(b, oppFields), other: b.other, from: b.from });
+        return;
+      }
       toast.show(isApiError(e, 412) ? `“${card.name}” was changed by someone else; the board is reloaded. Try again.` : errorMessage(e), { kind: 'error' });
     } finally {
       void qc.invalidateQueries({ queryKey: fromKey });
@@ -143,7 +173,6 @@ export function PipelineBoard() {
     setParams(p, { replace: true });
   }
 
-  const currency = 'EUR';
   return (
     <div className="page board-page">
       <div className="page-head">
@@ -212,7 +241,8 @@ export function PipelineBoard() {
               total={totals.data?.get(s.id)}
               totalsUnavailable={totals.isError}
               totalsLoaded={totals.isSuccess}
-              currency={currency}
+              blocked={blocked}
+              onDismissBlocked={() => setBlocked(null)}
             />
           ))}
           {stages.isLoading &&
@@ -232,26 +262,26 @@ function Column({
   total,
   totalsUnavailable,
   totalsLoaded,
-  currency,
+  blocked,
+  onDismissBlocked,
 }: {
   stage: RecordData;
   spec: ListSpec;
-  total: AggregateRow | undefined;
+  total: GroupTotals | undefined;
   totalsUnavailable: boolean;
   totalsLoaded: boolean;
-  currency: string;
+  blocked: Blocked | null;
+  onDismissBlocked: () => void;
 }) {
   const list = useRecordList(spec);
   const cards = list.data?.pages.flatMap((p) => p.data) ?? [];
   const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { name: stage.name } });
   // Without the aggregate endpoint, a fully loaded column can still be summed exactly.
-  const localSum = !list.hasNextPage ? cards.reduce((a, c) => a + (Number(c.amount) || 0), 0) : null;
-  const localWeighted = !list.hasNextPage ? cards.reduce((a, c) => a + ((Number(c.amount) || 0) * (Number(c.probability) || 0)) / 100, 0) : null;
+  const local = totalsUnavailable && !list.hasNextPage && !list.isLoading ? sumRecords(cards, DEFAULT_CURRENCY) : null;
   // A stage with no deals has no aggregate row: its totals are zero.
   const zero = totalsLoaded && !total;
-  const count = total?.count ?? (zero ? 0 : totalsUnavailable && !list.hasNextPage ? cards.length : undefined);
-  const sum = total?.sum ?? (zero ? 0 : totalsUnavailable ? localSum : null);
-  const weighted = total?.weighted_sum ?? (zero ? 0 : totalsUnavailable ? localWeighted : null);
+  const shown = total ?? local ?? (zero ? { count: 0, amounts: [] } : null);
+  const count = shown?.count;
   return (
     <section
       ref={setNodeRef}
@@ -266,9 +296,15 @@ function Column({
         </h2>
         <div className="column-totals" data-testid="column-totals">
           <span title="Deals">{count ?? (list.isLoading ? '…' : `${cards.length}${list.hasNextPage ? '+' : ''}`)}</span>
-          <span title="Total amount">{sum !== null && sum !== undefined ? formatCompactMoney(sum, currency) : '—'}</span>
-          <span title="Weighted by probability" className="weighted">
-            ≈ {weighted !== null && weighted !== undefined ? formatCompactMoney(weighted, currency) : '—'}
+          <span title={shown ? `Total amount: ${formatAmounts(shown.amounts, 'sum', false)}` : 'Total amount'} data-testid="column-sum">
+            {shown ? formatAmounts(shown.amounts, 'sum') : '—'}
+          </span>
+          <span
+            title={shown ? `Weighted by probability: ${formatAmounts(shown.amounts, 'weighted', false)}` : 'Weighted by probability'}
+            className="weighted"
+            data-testid="column-weighted"
+          >
+            ≈ {shown ? formatAmounts(shown.amounts, 'weighted') : '—'}
           </span>
         </div>
       </header>
@@ -276,6 +312,7 @@ function Column({
         {cards.map((c) => (
           <li key={c.id}>
             <Card card={c} />
+            {blocked?.id === c.id && <BlockedNotice blocked={blocked} card={c} onDismiss={onDismissBlocked} />}
           </li>
         ))}
       </ul>
@@ -286,6 +323,44 @@ function Column({
       )}
       {!list.isLoading && cards.length === 0 && <p className="column-empty muted small">Drop deals here</p>}
     </section>
+  );
+}
+
+interface Blocked {
+  id: string;
+  to: string;
+  from: string | null;
+  missing: string[];
+  other: string | null;
+}
+
+/** Under a card whose move was refused: what it still needs, and a way to add it. */
+function BlockedNotice({ blocked, card, onDismiss }: { blocked: Blocked; card: RecordData; onDismiss: () => void }) {
+  return (
+    <div className="blocked-move" role="alert" data-testid="blocked-move">
+      <div className="blocked-head">
+        <Icon name="lock" size={15} />
+        <strong>Can’t move to {blocked.to} yet</strong>
+        <button className="icon-btn sm" aria-label="Dismiss" onClick={onDismiss}>
+          ×
+        </button>
+      </div>
+      {blocked.missing.length > 0 ? (
+        <>
+          <p className="small">{blocked.from ? `To leave ${blocked.from}, this deal needs:` : 'This deal needs:'}</p>
+          <ul className="missing-list">
+            {blocked.missing.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="small">{blocked.other}</p>
+      )}
+      <Link className="btn sm" to={recordPath('opportunities', card.id)}>
+        Open the deal to add it
+      </Link>
+    </div>
   );
 }
 

@@ -19,6 +19,13 @@ import { RelatedList } from './RelatedList';
 import { StagePath } from './StagePath';
 import { Timeline } from './Timeline';
 import { useRecordEditor } from './useRecordEditor';
+import { AccountHealth } from './AccountHealth';
+import { QuoteBuilder } from './QuoteBuilder';
+import { SlaBadge } from '../cases/SlaBadge';
+import { describeMissing, parseBlockedMove } from '../pipeline/blocked';
+
+/** Objects whose related records matter more than their fields (the account 360, the deal's quotes). */
+const FIRST_RELATED = new Set(['accounts', 'opportunities']);
 
 const SYSTEM_FIELDS = new Set(['id', 'version', 'created_at', 'updated_at', 'created_by', 'updated_by', 'deleted_at']);
 
@@ -26,8 +33,12 @@ const RELATED: Record<string, Array<{ object: string; via: string; columns: stri
   accounts: [
     { object: 'contacts', via: 'account_id', columns: ['title', 'email'], sort: 'last_name' },
     { object: 'opportunities', via: 'account_id', columns: ['amount', 'stage_id', 'close_date'], sort: 'close_date' },
+    { object: 'cases', via: 'account_id', columns: ['priority', 'status'], sort: '-created_at' },
   ],
-  contacts: [{ object: 'opportunities', via: 'contact_id', columns: ['amount', 'stage_id', 'close_date'], sort: 'close_date' }],
+  contacts: [
+    { object: 'opportunities', via: 'contact_id', columns: ['amount', 'stage_id', 'close_date'], sort: 'close_date' },
+    { object: 'cases', via: 'contact_id', columns: ['priority', 'status'], sort: '-created_at' },
+  ],
 };
 
 export function RecordPage({ object }: { object: string }) {
@@ -113,6 +124,52 @@ function RecordView({ object, record, fields }: { object: string; record: Record
   }
 
   const head = headline(object, record, fields);
+  const details = (
+    <section className="card" aria-labelledby="details-title">
+      <h2 id="details-title">Details</h2>
+      <div className="fields">
+        {main.map((f) => (
+          <InlineField
+            key={f.name}
+            field={f}
+            record={record}
+            draft={drafts[f.name]}
+            error={editor.errors[f.name]}
+            saving={saving === f.name}
+            onStart={() => setDrafts((d) => ({ ...d, [f.name]: toInput(f, record[f.name] as Value) }))}
+            onDraft={(v) => setDrafts((d) => ({ ...d, [f.name]: v }))}
+            onSave={() => void saveField(f, drafts[f.name])}
+            onCancel={() => {
+              setDrafts(({ [f.name]: _, ...rest }) => rest);
+              editor.setErrors(({ [f.name]: _e, ...rest }) => rest);
+            }}
+            onToggle={(checked) => void saveField(f, checked)}
+          />
+        ))}
+      </div>
+      <details className="system-fields">
+        <summary>Record information</summary>
+        <dl>
+          {system.map((f) => (
+            <div key={f.name}>
+              <dt>{f.label}</dt>
+              <dd>
+                <FieldValue field={f} value={record[f.name]} record={record} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </details>
+    </section>
+  );
+  const related = (
+    <>
+      {object === 'opportunities' && <QuoteBuilder opportunity={record} />}
+      {(RELATED[object] ?? []).map((r) => (
+        <RelatedList key={r.object} object={r.object} via={r.via} id={record.id} columns={r.columns} sort={r.sort} />
+      ))}
+    </>
+  );
 
   return (
     <div className="page record-page">
@@ -148,54 +205,21 @@ function RecordView({ object, record, fields }: { object: string; record: Record
         {object === 'opportunities' && (
           <StagePath record={record} busy={saving === 'stage_id'} onMove={(s) => void savePatch({ stage_id: s })} />
         )}
-        {editor.errors.stage_id && (
-          <div className="field-error" role="alert">
-            {editor.errors.stage_id}
+        {object === 'cases' && (
+          <div className="case-sla">
+            <SlaBadge record={record} />
           </div>
         )}
+        {editor.errors.stage_id && <StageMoveError message={editor.errors.stage_id} fields={fields} />}
       </header>
 
+      {object === 'accounts' && <AccountHealth accountId={record.id} />}
       <div className="record-grid">
         <div className="record-main">
-          <section className="card" aria-labelledby="details-title">
-            <h2 id="details-title">Details</h2>
-            <div className="fields">
-              {main.map((f) => (
-                <InlineField
-                  key={f.name}
-                  field={f}
-                  record={record}
-                  draft={drafts[f.name]}
-                  error={editor.errors[f.name]}
-                  saving={saving === f.name}
-                  onStart={() => setDrafts((d) => ({ ...d, [f.name]: toInput(f, record[f.name] as Value) }))}
-                  onDraft={(v) => setDrafts((d) => ({ ...d, [f.name]: v }))}
-                  onSave={() => void saveField(f, drafts[f.name])}
-                  onCancel={() => {
-                    setDrafts(({ [f.name]: _, ...rest }) => rest);
-                    editor.setErrors(({ [f.name]: _e, ...rest }) => rest);
-                  }}
-                  onToggle={(checked) => void saveField(f, checked)}
-                />
-              ))}
-            </div>
-            <details className="system-fields">
-              <summary>Record information</summary>
-              <dl>
-                {system.map((f) => (
-                  <div key={f.name}>
-                    <dt>{f.label}</dt>
-                    <dd>
-                      <FieldValue field={f} value={record[f.name]} record={record} />
-                    </dd>
-                  </div>
-                ))}
-              </dl>
-            </details>
-          </section>
-          {(RELATED[object] ?? []).map((r) => (
-            <RelatedList key={r.object} object={r.object} via={r.via} id={record.id} columns={r.columns} sort={r.sort} />
-          ))}
+          {/* The deal's quotes and an account's 360 (contacts, deals, cases) come before the long list of fields. */}
+          {FIRST_RELATED.has(object) && related}
+          {details}
+          {!FIRST_RELATED.has(object) && related}
         </div>
         <div className="record-side">
           {object !== 'activities' && <Timeline object={object} record={record} />}
@@ -241,6 +265,24 @@ function headline(object: string, _r: RecordData, fields: Field[]): Field[] {
     accounts: ['owner_id', 'industry', 'website', 'phone'],
     opportunities: ['amount', 'close_date', 'probability', 'owner_id'],
     activities: ['type', 'due_at', 'done_at', 'owner_id'],
+    cases: ['account_id', 'priority', 'status', 'owner_id'],
   };
   return (names[object] ?? []).map((n) => fields.find((f) => f.name === n)).filter((f): f is Field => !!f);
+}
+
+/** A refused stage move: what the deal still needs, in words. */
+function StageMoveError({ message, fields }: { message: string; fields: Field[] }) {
+  const b = parseBlockedMove(message, null);
+  const missing = describeMissing(b, fields);
+  return (
+    <div className="field-error stage-blocked" role="alert" data-testid="stage-blocked">
+      {missing.length > 0 ? (
+        <>
+          {b.from ? `Can’t leave ${b.from} yet. ` : 'Can’t move yet. '}Still needed: <strong>{missing.join(', ')}</strong>
+        </>
+      ) : (
+        message
+      )}
+    </div>
+  );
 }

@@ -7,7 +7,8 @@ import type { Field } from '../api/types';
 import { errorMessage } from '../api/client';
 import { FieldValue } from '../components/FieldValue';
 import { Icon } from '../components/Icon';
-import { objectConfig, recordPath, recordTitle } from '../lib/objects';
+import { listPath, objectConfig, recordPath, recordTitle } from '../lib/objects';
+import { SlaBadge } from '../cases/SlaBadge';
 import { NewRecordDialog } from './NewRecordDialog';
 
 export function RelatedList({ object, via, id, columns, sort }: { object: string; via: string; id: string; columns: string[]; sort: string }) {
@@ -42,13 +43,14 @@ export function RelatedList({ object, via, id, columns, sort }: { object: string
                     <FieldValue field={f} value={r[f.name]} record={r} />
                   </span>
                 ))}
+                {object === 'cases' && <SlaBadge record={r} />}
               </span>
             </li>
           ))}
         </ul>
       )}
       {list.hasNextPage && (
-        <Link className="btn link sm" to={`/${object}?f=${encodeURIComponent(`${via}:eq:${id}`)}`}>
+        <Link className="btn link sm" to={`${listPath(object)}?f=${encodeURIComponent(`${via}:eq:${id}`)}`}>
           View all
         </Link>
       )}

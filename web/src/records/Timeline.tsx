@@ -11,6 +11,8 @@ import { Icon } from '../components/Icon';
 import { RefLink } from '../components/RefLink';
 import { useToast } from '../components/Toast';
 import { formatDateTime, formatRelative } from '../lib/format';
+import { Link } from 'react-router';
+import { recordPath } from '../lib/objects';
 
 export function activitiesKey(object: string, id: string) {
   return ['list', 'activities', { related: `${object}:${id}` }];
@@ -18,8 +20,20 @@ export function activitiesKey(object: string, id: string) {
 
 export function Timeline({ object, record }: { object: string; record: RecordData }) {
   const id = record.id;
+  // Activities link to the objects their related_object picklist names
+  // (cases are not among them yet): elsewhere the timeline is the history.
+  const relatedOptions = useFields('activities').find((f) => f.name === 'related_object')?.options;
+  const withActivities = relatedOptions ? relatedOptions.includes(object) : object !== 'cases';
+  // An account's timeline also tells its cases: opened, resolved.
+  const cases = useQuery({
+    queryKey: ['list', 'cases', { timeline: id }],
+    enabled: object === 'accounts',
+    queryFn: ({ signal }) =>
+      api.get<Page>('/cases', [['filter', `account_id:eq:${id}`], ['sort', '-created_at'], ['limit', 50]], signal),
+  });
   const activities = useQuery({
     queryKey: activitiesKey(object, id),
+    enabled: withActivities,
     queryFn: ({ signal }) =>
       api.get<Page>(
         '/activities',
@@ -47,6 +61,10 @@ export function Timeline({ object, record }: { object: string; record: RecordDat
     if (a.type === 'task' && !a.done_at) open.push(a);
     else items.push({ at: String(a.done_at ?? a.due_at ?? a.created_at), key: `a-${a.id}`, node: <ActivityItem activity={a} object={object} recordId={id} /> });
   }
+  for (const c of cases.data?.data ?? []) {
+    items.push({ at: String(c.created_at), key: `c-${c.id}`, node: <CaseItem kase={c} event="opened" /> });
+    if (c.resolved_at) items.push({ at: String(c.resolved_at), key: `cr-${c.id}`, node: <CaseItem kase={c} event="resolved" /> });
+  }
   if (showChanges) {
     for (const h of history.data ?? []) {
       items.push({ at: h.at, key: `h-${h.id}`, node: <ChangeItem entry={h} field={h.field ? fmap.get(h.field) : undefined} object={object} /> });
@@ -57,7 +75,7 @@ export function Timeline({ object, record }: { object: string; record: RecordDat
 
   return (
     <section className="card timeline" aria-labelledby="timeline-title">
-      <QuickActivity object={object} recordId={id} />
+      {withActivities && <QuickActivity object={object} recordId={id} />}
       <div className="timeline-head">
         <h2 id="timeline-title">Timeline</h2>
         <label className="check small">
@@ -83,9 +101,33 @@ export function Timeline({ object, record }: { object: string; record: RecordDat
         ))}
       </ul>
       {!activities.isLoading && !history.isLoading && items.length === 0 && open.length === 0 && (
-        <p className="muted">Nothing yet. Log the first call above.</p>
+        <p className="muted">{withActivities ? 'Nothing yet. Log the first call above.' : 'Nothing yet.'}</p>
       )}
     </section>
+  );
+}
+
+function CaseItem({ kase, event }: { kase: RecordData; event: 'opened' | 'resolved' }) {
+  const at = String(event === 'opened' ? kase.created_at : kase.resolved_at);
+  return (
+    <div className="tl-item tl-case">
+      <span className="tl-icon" aria-hidden="true">
+        <Icon name="cases" size={16} />
+      </span>
+      <div className="tl-body">
+        <div className="tl-line">
+          <span className="muted small">Case {event}</span>
+          <Link to={recordPath('cases', kase.id)}>
+            <strong>{String(kase.subject ?? 'Case')}</strong>
+          </Link>
+        </div>
+        <div className="muted small">
+          <span title={formatDateTime(at)}>{formatRelative(at)}</span>
+          {event === 'resolved' && kase.sla_breached ? <span className="overdue"> · SLA breached</span> : null}
+          {event === 'opened' && kase.priority ? ` · ${String(kase.priority)} priority` : null}
+        </div>
+      </div>
+    </div>
   );
 }
 

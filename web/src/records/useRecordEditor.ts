@@ -48,7 +48,10 @@ export function useRecordEditor(object: string, record: RecordData | undefined) 
           setConflict({ base, patch });
           return false;
         }
-        const field = e instanceof ApiError && e.field ? e.field : Object.keys(patch)[0];
+        // A refused stage move names the first missing field, but it is the
+        // move that failed: its message stays with the stage.
+        const stageMove = 'stage_id' in patch && /^stage_id: /.test(errorMessage(e));
+        const field = stageMove ? 'stage_id' : e instanceof ApiError && e.field ? e.field : Object.keys(patch)[0];
         setErrors((all) => ({ ...all, [field]: fieldMessage(errorMessage(e), field) }));
         return false;
       }

@@ -15,6 +15,7 @@ export const NAV = [
   { to: '/opportunities', label: 'Opportunities', icon: 'opportunities' },
   { to: '/pipeline', label: 'Pipeline', icon: 'pipeline' },
   { to: '/activities', label: 'Activities', icon: 'activities' },
+  { to: '/cases', label: 'Cases', icon: 'cases' },
   { to: '/admin', label: 'Admin', icon: 'admin', adminOnly: true },
 ];
 
