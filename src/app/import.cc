@@ -1016,6 +1016,25 @@ Result<Importer::UndoResult> Importer::Undo(Conn* c, const TenantScope& scope, c
   return res;
 }
 
+VCardContact ContactToVCard(const ObjectDef& def, const Record& r) {
+  auto s = [&](const char* f) { return ValueToString(r.Get(def, f)); };
+  VCardContact v;
+  v.uid = s("id");
+  v.first_name = s("first_name");
+  v.last_name = s("last_name");
+  v.title = s("title");
+  v.email = s("email");
+  v.phone = s("phone");
+  v.mobile = s("mobile");
+  v.street = s("street");
+  v.city = s("city");
+  v.postcode = s("postcode");
+  v.country = s("country");
+  v.note = s("description");
+  v.revision = s("updated_at");
+  return v;
+}
+
 Result<bool> ExportContactsVCardPage(Conn* c, const TenantScope& scope, const Catalog& cat, std::string* cursor,
                                      std::string* out) {
   const ObjectDef* def = cat.Find("contacts");
@@ -1027,22 +1046,8 @@ Result<bool> ExportContactsVCardPage(Conn* c, const TenantScope& scope, const Ca
   RP_ASSIGN_OR_RETURN(Page page, RecordStore::List(c, scope, *def, q));
   std::unordered_map<std::string, std::string> account_names;
   for (const Record& r : page.records) {
-    auto s = [&](const char* f) { return ValueToString(r.Get(*def, f)); };
-    VCardContact v;
-    v.uid = s("id");
-    v.first_name = s("first_name");
-    v.last_name = s("last_name");
-    v.title = s("title");
-    v.email = s("email");
-    v.phone = s("phone");
-    v.mobile = s("mobile");
-    v.street = s("street");
-    v.city = s("city");
-    v.postcode = s("postcode");
-    v.country = s("country");
-    v.note = s("description");
-    v.revision = s("updated_at");
-    std::string acct = s("account_id");
+    VCardContact v = ContactToVCard(*def, r);
+    std::string acct = ValueToString(r.Get(*def, "account_id"));
     if (!acct.empty() && accounts) {
       auto it = account_names.find(acct);
       if (it == account_names.end()) {

@@ -31,7 +31,9 @@
 
 #include "base/status.h"
 #include "meta/object.h"
+#include "io/vcard.h"
 #include "store/conn.h"
+#include "store/records.h"
 #include "store/scope.h"
 
 namespace rapport {
@@ -138,5 +140,9 @@ std::string OrgDefaultRegion(Conn* c, const std::string& org_id);
 // advanced), false after the last page.
 Result<bool> ExportContactsVCardPage(Conn* c, const TenantScope& scope, const Catalog& cat, std::string* cursor,
                                      std::string* out);
+
+// A contact record as a vCard: uid = id, revision = updated_at, note =
+// description; the organisation (the account's name) is the caller's.
+VCardContact ContactToVCard(const ObjectDef& contacts, const Record& rec);
 
 }  // namespace rapport

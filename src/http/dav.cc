@@ -507,20 +507,8 @@ Result<std::string> Render(Conn* c, const Ctx& x, Coll coll, DavItem* it) {
   }
   const ObjectDef& d = x.Def(coll);
   if (coll == Coll::kCalendar) return WriteICalendar({ActivityToICal(d, it->rec, it->uid)});
-  auto s = [&](const char* f) { return ValueToString(it->rec.Get(d, f)); };
-  VCardContact v;
-  v.uid = it->uid;
-  v.first_name = s("first_name");
-  v.last_name = s("last_name");
-  v.title = s("title");
-  v.email = s("email");
-  v.phone = s("phone");
-  v.mobile = s("mobile");
-  v.street = s("street");
-  v.city = s("city");
-  v.postcode = s("postcode");
-  v.country = s("country");
-  v.note = s("description");
+  VCardContact v = ContactToVCard(d, it->rec);
+  v.uid = it->uid;  // the client's UID for resources it created
   v.revision = FormatICalDateTime(IsoMs(it->rec.Get(d, "updated_at")));
   RP_ASSIGN_OR_RETURN(v.organisation, AccountName(c, x, it->rec.Get(d, "account_id")));
   return WriteVCard(v);
