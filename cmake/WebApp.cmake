@@ -2,8 +2,11 @@
 # rapport binary, so the server needs no Node.js and no files at run time.
 #
 #   web/package-lock.json --npm ci--> web/node_modules
-#   web/src, index.html   --npm run build (tsc + vite)--> web/dist
-#   web/dist              --web/scripts/embed-assets.mjs--> build/generated/web_assets.cc
+#   web/src, index.html   --npm run build (tsc + vite)--> build/web-dist
+#   build/web-dist        --web/scripts/embed-assets.mjs--> build/generated/web_assets.cc
+#
+# The Vite output goes into the build directory, so two build directories
+# (e.g. a release and a test build) never overwrite each other's files.
 #
 # web_assets.cc is a table of the files with their bytes pulled in by the
 # assembler's .incbin (plus a gzip copy of each compressible file), compiled
@@ -47,13 +50,13 @@ if(RAPPORT_WEB)
     VERBATIM)
   add_custom_command(
     OUTPUT ${RAPPORT_WEB_ASSETS_CC}
-    COMMAND ${RAPPORT_NPM} run --silent build
-    COMMAND ${RAPPORT_NODE} scripts/embed-assets.mjs dist ${RAPPORT_WEB_ASSETS_CC}
+    COMMAND ${RAPPORT_NPM} run --silent build -- --outDir ${CMAKE_BINARY_DIR}/web-dist --emptyOutDir
+    COMMAND ${RAPPORT_NODE} scripts/embed-assets.mjs ${CMAKE_BINARY_DIR}/web-dist ${RAPPORT_WEB_ASSETS_CC}
     DEPENDS ${RAPPORT_WEB_DIR}/node_modules/.package-lock.json ${RAPPORT_WEB_SOURCES}
             ${RAPPORT_WEB_DIR}/index.html ${RAPPORT_WEB_DIR}/vite.config.ts ${RAPPORT_WEB_DIR}/tsconfig.json
             ${RAPPORT_WEB_DIR}/scripts/embed-assets.mjs
     WORKING_DIRECTORY ${RAPPORT_WEB_DIR}
-    COMMENT "web: type-check, Vite build, embed web/dist"
+    COMMENT "web: type-check, Vite build, embed the build's web-dist"
     VERBATIM)
 else()
   file(WRITE ${RAPPORT_WEB_ASSETS_CC} [=[

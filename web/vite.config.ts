@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-// The build goes to web/dist, which the C++ build embeds in the binary
+// `npm run build` writes web/dist; the C++ build passes --outDir <build>/web-dist
+// and embeds that in the binary
 // (cmake/WebApp.cmake). Hashed file names under /assets/ are cached for a
 // year by the server; index.html is never cached.
 export default defineConfig({

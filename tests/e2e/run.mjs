@@ -577,5 +577,12 @@ for (const [label, viewport] of [
   });
 }
 
+// Feature suites live in their own files (tests/e2e/suites/*.mjs); each
+// exports `suite({ asAdmin, expect, Skip })` returning more tests.
+for (const file of ['leads.mjs', 'team.mjs', 'sales.mjs', 'cadences.mjs']) {
+  const { suite } = await import(`./suites/${file}`);
+  tests.push(...suite({ asAdmin, expect, Skip }));
+}
+
 const failures = await run(tests, setup);
 process.exit(failures ? 1 : 0);
