@@ -40,7 +40,7 @@ test: build test-asan
 	export RAPPORT_TEST_PG_URL="$$url"; \
 	cd $(BUILD) && ctest --output-on-failure --timeout 900; \
 	cd $(CURDIR) && echo "== unit and store tests under ASan+UBSan" && \
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(ASAN_BUILD)/unit_tests --gtest_brief=1
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 $(ASAN_BUILD)/unit_tests --gtest_brief=1
 
 bench: build
 	@scripts/install-deps --with-bench

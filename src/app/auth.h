@@ -75,8 +75,12 @@ class Auth {
   // Replaces the signed-in user's password after checking the current one.
   static Status ChangePassword(Conn* c, const Principal& p, const std::string& current, const std::string& next);
 
- private:
+  // The principal of an active user (issue 5: whom a mention or a feed
+  // notification may reach is checked with that user's own visibility).
+  // Unauthenticated if the user is gone or deactivated.
   static Result<Principal> LoadPrincipal(Conn* c, const std::string& org_id, const std::string& user_id);
+
+ private:
   // Builds a Principal from the principal columns of `row` starting at `at`.
   static Result<Principal> PrincipalFromRow(Conn* c, const std::string& org_id, const std::vector<Value>& row,
                                             size_t at);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/records_service.h"
+#include "app/settings.h"
 #include "base/time.h"
 #include "domain/campaigns.h"
 #include "domain/leads.h"
@@ -384,6 +385,7 @@ void AppendCallable(const TenantScope& s, const Catalog& cat, std::string* sql, 
 Result<json> Campaigns::NextCall(Conn* c, const TenantScope& s, const Catalog& cat, const std::string& campaign_id) {
   const ObjectDef& mdef = *cat.Find("campaign_members");
   const ObjectDef& cdef = *cat.Find("campaigns");
+  RP_ASSIGN_OR_RETURN(OrgSettings settings, LoadSettings(c, s.org_id()));
   // A few attempts: another rep may reserve the same member between our
   // read and our reservation (PostgreSQL; SQLite serialises writers).
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -394,13 +396,21 @@ Result<json> Campaigns::NextCall(Conn* c, const TenantScope& s, const Catalog& c
       const int64_t now_ms = Clock::Get().NowMillis();
       const std::string now = FormatIsoMillis(now_ms);
       const std::string cutoff = FormatIsoMillis(now_ms - int64_t{LockMinutes(cdef, campaign)} * 60000);
+      // Never called, or nobody answered (no_answer, voicemail) at least
+      // call_retry_hours ago and fewer than call_max_attempts calls so far.
+      const std::string retry_cutoff = FormatIsoMillis(now_ms - int64_t{settings.call_retry_hours} * 3600000);
+      const Value max_calls{static_cast<double>(settings.call_max_attempts)};
       std::string base = " FROM campaign_members m WHERE m.org_id = ? AND m.campaign_id = ? AND m.deleted_at IS NULL "
-                         "AND m.last_called_at IS NULL";
-      std::vector<Value> bp{Value{s.org_id()}, Value{campaign_id}};
+                         "AND (m.last_called_at IS NULL OR (m.call_outcome IN ('no_answer', 'voicemail') AND "
+                         "(m.call_count IS NULL OR m.call_count < ?) AND m.last_called_at <= ?))";
+      std::vector<Value> bp{Value{s.org_id()}, Value{campaign_id}, max_calls, Value{retry_cutoff}};
       AppendCallable(s, cat, &base, &bp);
       std::string free = " AND (m.locked_by IS NULL OR m.locked_by = ? OR m.locked_at < ?)";
+      // Your own reservation first, then people never called, then retries
+      // whose last try is oldest.
       std::string sql = "SELECT m.id, m.member_object, m.member_id" + base + free +
-                        " ORDER BY CASE WHEN m.locked_by = ? THEN 0 ELSE 1 END, m.id LIMIT 1";
+                        " ORDER BY CASE WHEN m.locked_by = ? THEN 0 ELSE 1 END, CASE WHEN m.last_called_at IS NULL "
+                        "THEN 0 ELSE 1 END, m.last_called_at, m.id LIMIT 1";
       std::vector<Value> p = bp;
       p.emplace_back(s.user_id());
       p.emplace_back(cutoff);
@@ -408,8 +418,23 @@ Result<json> Campaigns::NextCall(Conn* c, const TenantScope& s, const Catalog& c
       RP_ASSIGN_OR_RETURN(Rows pick, c->Query(sql, p));
       RP_ASSIGN_OR_RETURN(Rows left, c->Query("SELECT COUNT(*)" + base, bp));
       int64_t remaining = left.empty() ? 0 : std::get_if<int64_t>(&left.rows[0][0]) ? std::get<int64_t>(left.rows[0][0]) : 0;
+      // Members waiting for their retry time (the next one first).
+      std::string later = " FROM campaign_members m WHERE m.org_id = ? AND m.campaign_id = ? AND m.deleted_at IS NULL "
+                          "AND m.call_outcome IN ('no_answer', 'voicemail') AND (m.call_count IS NULL OR "
+                          "m.call_count < ?) AND m.last_called_at > ?";
+      std::vector<Value> lp{Value{s.org_id()}, Value{campaign_id}, max_calls, Value{retry_cutoff}};
+      AppendCallable(s, cat, &later, &lp);
+      RP_ASSIGN_OR_RETURN(Rows waiting, c->Query("SELECT COUNT(*), MIN(m.last_called_at)" + later, lp));
+      int64_t retry_later = waiting.empty() ? 0 : std::get_if<int64_t>(&waiting.rows[0][0]) ? std::get<int64_t>(waiting.rows[0][0]) : 0;
+      json next_retry_at = nullptr;
+      if (retry_later > 0 && !IsNull(waiting.rows[0][1])) {
+        int64_t first = 0;
+        if (ParseDateTime(ValueToString(waiting.rows[0][1]), &first))
+          next_retry_at = FormatIsoMillis(first + int64_t{settings.call_retry_hours} * 3600000);
+      }
       if (pick.empty()) {
-        out = {{"member", nullptr}, {"person", nullptr}, {"locked_until", nullptr}, {"remaining", remaining}};
+        out = {{"member", nullptr}, {"person", nullptr}, {"locked_until", nullptr}, {"remaining", remaining},
+               {"retry_later", retry_later}, {"next_retry_at", next_retry_at}};
         return Status::Ok();
       }
       std::string mid = ValueToString(pick.rows[0][0]);
@@ -435,7 +460,9 @@ Result<json> Campaigns::NextCall(Conn* c, const TenantScope& s, const Catalog& c
       out = {{"member", RecordService::ToJson(mdef, m)},
              {"person", PersonJson(pdef, person, account)},
              {"locked_until", FormatIsoMillis(now_ms + int64_t{LockMinutes(cdef, campaign)} * 60000)},
-             {"remaining", remaining}};
+             {"remaining", remaining},
+             {"retry_later", retry_later},
+             {"next_retry_at", next_retry_at}};
       return Status::Ok();
     });
     if (st.ok()) return out;

@@ -82,12 +82,17 @@ class Campaigns {
   // AddressKey). Text values are raw: the caller escapes them for CSV.
   static Result<MailingList> Mailing(Conn* c, const TenantScope& s, const Catalog& cat, const std::string& campaign_id);
 
-  // The next member for the caller to call: not called yet, a phone number
+  // The next member for the caller to call: not called yet, or last called
+  // without reaching anybody (no_answer, voicemail) at least the
+  // organisation's call_retry_hours ago (default 4) with fewer than
+  // call_max_attempts calls (default 3; then it drops out); a phone number
   // present, not do_not_call, a lead not converted/disqualified/unconfirmed,
-  // and not reserved by another rep within the lock window. The member is
-  // reserved for the caller (a rep who asks again gets the same member until
-  // they log an outcome). Returns {"member", "person", "locked_until",
-  // "remaining"}; "member" is null when nobody is left. Runs its own write
+  // and not reserved by another rep within the lock window. Never-called
+  // members come before retries (oldest try first). The member is reserved
+  // for the caller (a rep who asks again gets the same member until they log
+  // an outcome). Returns {"member", "person", "locked_until", "remaining",
+  // "retry_later" (members waiting for their retry time), "next_retry_at"};
+  // "member" is null when nobody is callable now. Runs its own write
   // transactions (the caller must not hold one).
   static Result<nlohmann::json> NextCall(Conn* c, const TenantScope& s, const Catalog& cat,
                                          const std::string& campaign_id);

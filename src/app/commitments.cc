@@ -1,10 +1,13 @@
 #include "app/commitments.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "app/assignment.h"
 #include "app/email_outbox.h"
+#include "app/settings.h"
 #include "base/log.h"
 #include "base/time.h"
 #include "domain/recurrence.h"
@@ -26,6 +29,24 @@ std::string OneLine(std::string s) {
 
 }  // namespace
 
+Result<std::string> TimeZoneOf(Conn* c, const std::string& org_id, const std::string& user_id) {
+  if (!user_id.empty()) {
+    RP_ASSIGN_OR_RETURN(Rows u, c->Query("SELECT time_zone FROM users WHERE org_id = ? AND id = ?",
+                                         {Value{org_id}, Value{user_id}}));
+    if (!u.empty() && !IsNull(u.rows[0][0])) {
+      std::string tz = ValueToString(u.rows[0][0]);
+      if (!tz.empty() && IsKnownTimeZone(tz)) return tz;
+    }
+  }
+  RP_ASSIGN_OR_RETURN(OrgSettings settings, LoadSettings(c, org_id));
+  if (!settings.time_zone.empty() && IsKnownTimeZone(settings.time_zone)) return settings.time_zone;
+  const int m = settings.utc_offset_minutes;
+  if (m == 0) return std::string();
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", m < 0 ? '-' : '+', std::abs(m) / 60, std::abs(m) % 60);
+  return std::string(buf);
+}
+
 void BeforeActivityUpdate(const ObjectDef& def, FieldValues* v, const Record& current) {
   auto it = v->find("remind_at");
   if (it == v->end()) return;
@@ -44,7 +65,8 @@ Status AfterActivityUpdate(Conn* c, const TenantScope& s, const ObjectDef& def, 
   int64_t base = 0;
   const Value& due = after.Get(def, "due_at");
   if (!ParseDateTime(ValueToString(IsNull(due) ? after.Get(def, "done_at") : due), &base)) return Status::Ok();
-  const int64_t next = NextOccurrence(*rule, base);
+  RP_ASSIGN_OR_RETURN(std::string zone, TimeZoneOf(c, s.org_id(), ValueToString(after.Get(def, "owner_id"))));
+  const int64_t next = NextOccurrence(*rule, base, zone);
   const int64_t delta = next - base;
   FieldValues v;
   for (const char* f : {"type", "subject", "description", "related_object", "related_id", "recurrence", "owner_id",

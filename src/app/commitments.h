@@ -10,7 +10,8 @@
 //   reminded activity re-arms it (reminded_at is cleared by RecordService).
 // - Recurring tasks: completing (setting done_at on) an activity with a
 //   `recurrence` creates the next occurrence, due at NextOccurrence (domain/
-//   recurrence.h) of its due_at (or of done_at when it had none); ends_at and
+//   recurrence.h) of its due_at (or of done_at when it had none), keeping the
+//   wall-clock time in the owner's time zone (TimeZoneOf); ends_at and
 //   remind_at move by the same amount; in the caller's transaction.
 // - Overdue: open tasks (type task, no done_at) with due_at before now, per
 //   owner, within what the caller may see.
@@ -34,6 +35,12 @@ void BeforeActivityUpdate(const ObjectDef& def, FieldValues* v, const Record& cu
 // After an activity update: the next occurrence of a completed recurring task.
 Status AfterActivityUpdate(Conn* c, const TenantScope& s, const ObjectDef& def, const Record& before,
                            const Record& after);
+
+// The time zone wall-clock dates of `user_id` are kept in (docs/decisions/015):
+// the user's time_zone, else the organisation's time_zone setting, else its
+// utc_offset_minutes as a fixed offset ("+02:00"), else "" (UTC). Stored
+// zones were validated when written; an unknown one is skipped.
+Result<std::string> TimeZoneOf(Conn* c, const std::string& org_id, const std::string& user_id);
 
 struct ReminderResult {
   int64_t fired = 0, emailed = 0;

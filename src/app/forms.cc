@@ -331,6 +331,19 @@ Result<SubmitResult> Forms::Submit(Conn* c, const Catalog& cat, const WebForm& f
   return res;
 }
 
+Result<ConfirmResult> Forms::PeekConfirmation(Conn* c, const std::string& token) {
+  std::string org = OrgOfKey(token);
+  if (org.empty()) return Status::NotFound("this confirmation link is not valid");
+  const std::string hash = Sha256Hex(token.substr(org.size() + 1));
+  RP_ASSIGN_OR_RETURN(Rows rows, c->Query("SELECT expires_at, confirmed_at FROM form_confirmations WHERE org_id = ? AND "
+                                          "token_hash = ?",
+                                          {Value{org}, Value{hash}}));
+  if (rows.empty()) return Status::NotFound("this confirmation link is not valid");
+  if (!IsNull(rows.rows[0][1])) return ConfirmResult::kAlreadyConfirmed;
+  if (ValueToString(rows.rows[0][0]) < NowIso()) return ConfirmResult::kExpired;
+  return ConfirmResult::kPending;
+}
+
 Result<ConfirmResult> Forms::Confirm(Conn* c, const Catalog& cat, const std::string& token) {
   std::string org = OrgOfKey(token);
   if (org.empty()) return Status::NotFound("this confirmation link is not valid");

@@ -51,7 +51,8 @@ struct SubmitResult {
   std::vector<FormFieldError> errors;  // non-empty: nothing was created
 };
 
-enum class ConfirmResult { kConfirmed, kAlreadyConfirmed, kExpired };
+// kPending: the link is valid and not used yet (only from PeekConfirmation).
+enum class ConfirmResult { kConfirmed, kAlreadyConfirmed, kExpired, kPending };
 
 class Forms {
  public:
@@ -91,6 +92,11 @@ class Forms {
   // "unconfirmed" for "new" and records opt_in_confirmed_at. NotFound for an
   // unknown token or a lead that is gone.
   static Result<ConfirmResult> Confirm(Conn* c, const Catalog& cat, const std::string& token);
+  // What opening the link would do, without changing anything: kPending
+  // (valid, waiting for the button), kAlreadyConfirmed or kExpired; NotFound
+  // for an unknown token. GET /f/confirm/{token} shows this, so e-mail link
+  // scanners that open links do not confirm anybody.
+  static Result<ConfirmResult> PeekConfirmation(Conn* c, const std::string& token);
 };
 
 }  // namespace rapport

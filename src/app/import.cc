@@ -10,6 +10,7 @@
 #include <deque>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -25,6 +26,7 @@
 #include "meta/validate.h"
 #include "store/records.h"
 #include "store/schema.h"
+#include "store/search.h"
 
 namespace rapport {
 
@@ -225,6 +227,11 @@ bool SameResumeOptions(const json& a, const json& b) {
 struct PendingRow {
   int64_t line = 0;
   json body;
+  // The body decoded for a create on the reader thread (validation and
+  // normalisation are the CPU-heavy part of a row), or why it cannot be
+  // created (an upsert may still update an existing record with it).
+  std::optional<FieldValues> values;
+  Status decode_error;
   Value key;
   std::string error, error_field;  // set: the row fails with this
   int64_t resume = 0, resume_line = 0;
@@ -532,6 +539,9 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
     std::vector<RowError> errs;
     Status st;
     auto body = [&]() -> Status {
+      // Search entries are written together at the end of the batch
+      // (store/search.h explains why row by row is slow on SQLite).
+      SearchIndex::Batch search_batch(c);
       for (PendingRow& row : batch) {
         ++delta.rows_read;
         if (!row.error.empty()) {
@@ -559,7 +569,10 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
           }
         }
         if (existing.empty()) {
-          auto r = RecordService::Create(c, scope, cat, *def, row.body, capture.get());
+          const bool owner_given = row.body.contains("owner_id") && !row.body["owner_id"].is_null();
+          auto r = row.values ? RecordService::CreateDecoded(c, scope, cat, *def, std::move(*row.values), owner_given,
+                                                             capture.get())
+                              : Result<Record>(row.decode_error);
           if (!r.ok()) {
             if (!RowLevelError(r.status())) return r.status();
             ++delta.failed;
@@ -601,6 +614,7 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
           }
         }
       }
+      RP_RETURN_IF_ERROR(search_batch.Flush());
       if (!record || opts.dry_run) return Status::Ok();  // dry runs store their report below
       for (const RowError& e : errs) {
         if (stored_errors + 1 > static_cast<int64_t>(kMaxReportedErrors)) break;
@@ -722,14 +736,6 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
             }
             break;
           }
-          case FieldKind::kPhone: {
-            // Normalised here, on the reader thread (libphonenumber is the
-            // costly part of a row); validation sees E.164 and keeps it.
-            auto v = ParseTextValue(f, cell);
-            const std::string* t = v.ok() ? AsText(*v) : nullptr;
-            body[f.name] = t ? *t : cell;  // invalid: validation reports it as usual
-            break;
-          }
           default:
             body[f.name] = cell;
         }
@@ -748,6 +754,11 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
       if (plan.forced_source && def->Find("source")) body["source"] = "import";
       else if (def->Find("source") && !body.contains("source")) body["source"] = "import";
       p.body = std::move(body);
+      if (p.error.empty()) {
+        auto v = RecordService::DecodeForCreate(*def, p.body);
+        if (v.ok()) p.values = std::move(*v);
+        else p.decode_error = v.status();
+      }
     }
     return p;
   };

@@ -1,5 +1,7 @@
 #include "app/records_service.h"
 #include "app/commitments.h"  // issue 5: reminders, recurring tasks
+#include "app/cadences.h"     // issue 5: cadences (docs/decisions/015)
+#include "app/renewals.h"     // issue 5: next renewal in account health
 
 #include "app/quotes.h"
 #include "app/campaigns.h"  // issue 4: campaign rules
@@ -7,6 +9,7 @@
 #include "app/assignment.h"     // issue 4: assignment rules, rep schedules
 #include "app/lead_pipeline.h"  // issue 4: enrich, score, qualify, assign on capture
 #include "app/scoring.h"        // issue 4: scoring rules
+#include "app/team_selling.h"   // issue 5: follows, mentions, feed notifications
 
 #include "base/ids.h"
 #include "base/time.h"
@@ -174,15 +177,22 @@ Status ApplyOpportunityRules(Conn* c, const TenantScope& s, const Catalog& cat, 
         for (auto& r : acts.rows) done.insert(ValueToString(r[0]));
         ExitGaps gaps = MissingToLeave(from, [&](const std::string& f) { return !IsNull(get(f)); }, done);
         if (!gaps.empty()) {
+          // details: what the web app's board lists (issue 5), the message for people.
           return Status::Unprocessable("stage_id: cannot leave '" + from.name + "' yet: " + gaps.Describe(),
-                                       gaps.fields.empty() ? "stage_id" : gaps.fields[0]);
+                                       gaps.fields.empty() ? "stage_id" : gaps.fields[0])
+              .WithDetail("missing_fields", gaps.fields)
+              .WithDetail("missing_activities", gaps.activities)
+              .WithDetail("from_stage", {from.name});
         }
       }
     }
   }
   if (to.kind == "won" || to.kind == "lost") {
     if (IsNull(get("close_reason")))
-      return Status::Unprocessable("close_reason: a " + to.kind + " deal needs a reason", "close_reason");
+      return Status::Unprocessable("close_reason: a " + to.kind + " deal needs a reason", "close_reason")
+          .WithDetail("missing_fields", {"close_reason"})
+          .WithDetail("missing_activities", {})
+          .WithDetail("to_kind", {to.kind});
     if (!current || IsNull(current->Get(def, "closed_at"))) (*v)["closed_at"] = Value{NowIso()};
   } else if (current && !IsNull(current->Get(def, "closed_at"))) {
     (*v)["closed_at"] = Value{};  // reopened
@@ -276,6 +286,8 @@ Status ApplyObjectRules(Conn* c, const TenantScope& s, const Catalog& cat, const
       if (!fd || fd->system || fd->read_only)
         return Status::InvalidArgument("required_fields: '" + f + "' is not an opportunity field", "required_fields");
     }
+  } else if (def.name == "cadences") {
+    RP_RETURN_IF_ERROR(Cadences::ApplyRules(def, v, current));  // issue 5: steps
   } else if (def.name == "scoring_rules") {
     RP_RETURN_IF_ERROR(ValidateScoringRule(c, s, cat, def, v, current));  // issue 4
   } else if (def.name == "assignment_rules") {
@@ -335,13 +347,23 @@ Result<const ObjectDef*> RecordService::Object(const Catalog& cat, const std::st
 Result<Record> RecordService::Create(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
                                      const json& body_in, LeadPipeline* pipeline) {
   RP_RETURN_IF_ERROR(CheckWriteRole(s, def));
+  RP_ASSIGN_OR_RETURN(FieldValues v, DecodeForCreate(def, body_in));
+  const bool owner_given = body_in.is_object() && body_in.contains("owner_id") && !body_in["owner_id"].is_null();
+  return CreateDecoded(c, s, cat, def, std::move(v), owner_given, pipeline);
+}
+
+Result<FieldValues> RecordService::DecodeForCreate(const ObjectDef& def, const json& body_in) {
   const json body = def.name == "assignment_rules" ? PrepareAssignmentRuleBody(body_in) : body_in;  // issue 4
-  RP_ASSIGN_OR_RETURN(FieldValues v, Decode(def, body, /*creating=*/true));
+  return Decode(def, body, /*creating=*/true);
+}
+
+Result<Record> RecordService::CreateDecoded(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
+                                            FieldValues v, bool owner_given, LeadPipeline* pipeline) {
+  RP_RETURN_IF_ERROR(CheckWriteRole(s, def));
   Record out;
   Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
     std::unique_ptr<LeadPipeline> own;  // issue 4: lead capture
     LeadPipeline* lp = PipelineFor(s, def, pipeline, &own);
-    bool owner_given = body.is_object() && body.contains("owner_id") && !body["owner_id"].is_null();
     if (lp) RP_RETURN_IF_ERROR(lp->BeforeCreate(c, s, cat, def, &v, owner_given));
     RP_RETURN_IF_ERROR(ApplyObjectRules(c, s, cat, def, &v, nullptr));
     if (def.name == "users") {
@@ -354,6 +376,7 @@ Result<Record> RecordService::Create(Conn* c, const TenantScope& s, const Catalo
     if (def.name == "opportunities") RP_RETURN_IF_ERROR(RecordStageMove(c, s, def, nullptr, out));
     if (def.name == "quote_lines") RP_RETURN_IF_ERROR(Quotes::Recalculate(c, s, cat, ValueToString(out.Get(def, "quote_id"))));
     if (lp) RP_RETURN_IF_ERROR(lp->AfterCreate(c, s, cat, def, out));  // issue 4
+    RP_RETURN_IF_ERROR(TeamSelling::AfterCreate(c, s, cat, def, out));  // issue 5: team selling
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -376,6 +399,7 @@ Result<Record> RecordService::CreateTrusted(Conn* c, const TenantScope& s, const
     RP_RETURN_IF_ERROR(ApplyObjectRules(c, s, cat, def, &v, nullptr));
     RP_ASSIGN_OR_RETURN(out, RecordStore::Insert(c, s, def, v));
     if (lp) RP_RETURN_IF_ERROR(lp->AfterCreate(c, s, cat, def, out));  // issue 4
+    RP_RETURN_IF_ERROR(TeamSelling::AfterCreate(c, s, cat, def, out));  // issue 5: team selling
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -393,7 +417,17 @@ Result<Record> RecordService::Update(Conn* c, const TenantScope& s, const Catalo
   }
   Record out;
   Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
-    RP_ASSIGN_OR_RETURN(Record cur, RecordStore::Get(c, s, def, id));
+    // Issue 5 (team selling): a team member needs "edit" access to change a
+    // record, and ownership or sharing to hand it to someone else.
+    RP_ASSIGN_OR_RETURN(Record cur, RecordStore::GetFor(c, s, def, id, false, Reach::kWrite));
+    if (HasRecordTeams(def) && (v.count("owner_id") || v.count("team_id"))) {
+      auto owner_reach = RecordStore::GetFor(c, s, def, id, false, Reach::kOwner);
+      for (const char* f : {"owner_id", "team_id"}) {
+        if (owner_reach.ok() || !v.count(f) || SameValueText(v[f], cur.Get(def, f))) continue;
+        return Status::PermissionDenied(std::string(f) + ": team members may not change who owns or shares " +
+                                        def.label + " " + id);
+      }
+    }
     if (expected && *expected != cur.version(def)) {
       return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else (now version " +
                                         std::to_string(cur.version(def)) + ", you sent " + std::to_string(*expected) +
@@ -412,7 +446,9 @@ Result<Record> RecordService::Update(Conn* c, const TenantScope& s, const Catalo
     if (def.name == "opportunities") RP_RETURN_IF_ERROR(RecordStageMove(c, s, def, &cur, out));
     if (def.name == "quotes") RP_RETURN_IF_ERROR(Quotes::AfterQuoteWrite(c, s, cat, &cur, out));
     if (def.name == "activities") RP_RETURN_IF_ERROR(Commitments::AfterActivityUpdate(c, s, def, cur, out));  // issue 5
+    if (def.name == "activities") RP_RETURN_IF_ERROR(Cadences::AfterActivityUpdate(c, s, cat, def, cur, out));  // issue 5
     if (def.name == "quote_lines") RP_RETURN_IF_ERROR(Quotes::Recalculate(c, s, cat, ValueToString(out.Get(def, "quote_id"))));
+    RP_RETURN_IF_ERROR(TeamSelling::AfterUpdate(c, s, cat, def, cur, out));  // issue 5: team selling
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -432,6 +468,7 @@ Result<Record> RecordService::Delete(Conn* c, const TenantScope& s, const Catalo
     }
     RP_ASSIGN_OR_RETURN(out, RecordStore::SetDeleted(c, s, def, id, true, expected));
     if (def.name == "quote_lines") RP_RETURN_IF_ERROR(Quotes::Recalculate(c, s, cat, ValueToString(out.Get(def, "quote_id"))));
+    RP_RETURN_IF_ERROR(TeamSelling::AfterDelete(c, s, cat, def, out, true));  // issue 5: team selling
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -449,6 +486,7 @@ Result<Record> RecordService::Restore(Conn* c, const TenantScope& s, const Catal
     }
     RP_ASSIGN_OR_RETURN(out, RecordStore::SetDeleted(c, s, def, id, false, std::nullopt));
     if (def.name == "quote_lines") RP_RETURN_IF_ERROR(Quotes::Recalculate(c, s, cat, ValueToString(out.Get(def, "quote_id"))));
+    RP_RETURN_IF_ERROR(TeamSelling::AfterDelete(c, s, cat, def, out, false));  // issue 5: team selling
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -563,9 +601,11 @@ Result<json> RecordService::AccountHealth(Conn* c, const TenantScope& s, const C
     return 0;
   };
   auto text = [](const Value& v) -> json { return IsNull(v) ? json(nullptr) : json(ValueToString(v)); };
+  // Issue 5 (app/renewals.h): the contract that ends next and its renewal.
+  RP_ASSIGN_OR_RETURN(json next_renewal, Renewals::NextRenewal(c, s, cat, id, Clock::Get().NowMillis()));
   return json{{"account_id", id},          {"open_cases", num(open_cases)}, {"breached_cases", num(breached)},
               {"won_revenue", won},        {"open_pipeline", pipeline},     {"next_close_date", text(next_close)},
-              {"last_contact_at", text(last_contact)}};
+              {"last_contact_at", text(last_contact)}, {"next_renewal", next_renewal}};
 }
 
 }  // namespace rapport

@@ -47,6 +47,14 @@ class RecordService {
   // metadata; `creating` checks required fields), for use cases that add
   // values of their own before writing.
   static Result<FieldValues> DecodeBody(const ObjectDef& def, const nlohmann::json& body, bool creating);
+  // Create in two steps, for bulk callers (imports) that decode rows on
+  // another thread: DecodeForCreate (pure: the JSON body to validated values,
+  // the same checks as Create) then CreateDecoded (role check, lead capture,
+  // object rules, reference checks, insert). `owner_given`: the body named an
+  // owner, so assignment rules leave it.
+  static Result<FieldValues> DecodeForCreate(const ObjectDef& def, const nlohmann::json& body);
+  static Result<Record> CreateDecoded(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
+                                      FieldValues v, bool owner_given, LeadPipeline* pipeline = nullptr);
   // Creates a record from values already validated by the caller, which may
   // set read-only fields (a lead's form_id, a form's key). Object rules and
   // reference checks still apply; role checks are the caller's.
@@ -66,8 +74,8 @@ class RecordService {
   static Result<nlohmann::json> StageHistory(Conn* c, const TenantScope& s, const Catalog& cat, const std::string& id);
 
   // Account health: open cases, last completed activity with the account or
-  // its contacts, won revenue, open pipeline and the next expected close, all
-  // within what the caller may see.
+  // its contacts, won revenue, open pipeline, the next expected close and the
+  // next renewal (issue 5, app/renewals.h), all within what the caller may see.
   static Result<nlohmann::json> AccountHealth(Conn* c, const TenantScope& s, const Catalog& cat, const std::string& id);
 
   // The record as API JSON (every field, custom ones included).

@@ -29,6 +29,19 @@ struct OrgSettings {
   int first_response_target_minutes = 60;
   std::string first_response_escalation = "notify";
   int predictive_retrain_hours = 24;
+  // Issue 5 (docs/decisions/015): renewal deals are created this many days
+  // before a won deal's contract ends, in renewal_pipeline_id (unset: the
+  // pipeline named "Renewals", created when missing); time_zone (IANA name or
+  // offset) is the zone of users who set none, for recurring tasks and
+  // cadence due dates (unset: utc_offset_minutes).
+  int renewal_lead_days = 90;
+  std::string renewal_pipeline_id;
+  std::string time_zone;
+  // Call lists (issue 4): a member whose last call found nobody (no_answer,
+  // voicemail) comes back call_retry_hours after that call, until it has
+  // been called call_max_attempts times; then it drops out.
+  int call_retry_hours = 4;
+  int call_max_attempts = 3;
 };
 
 // Every setting as the API shows it (GET /api/v1/settings).

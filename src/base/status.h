@@ -7,10 +7,12 @@
 #pragma once
 
 #include <cassert>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace rapport {
 
@@ -55,6 +57,21 @@ class Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::string& field() const { return field_; }
+  // Machine-readable details of an error, e.g. {"missing_fields", {"amount"}}
+  // for a blocked stage move; the API writes them as "details": {key: [...]}.
+  using Details = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  const Details& details() const {
+    static const Details kNone;
+    return details_ ? *details_ : kNone;
+  }
+  // This status with one more detail list (an error, never OK).
+  Status WithDetail(std::string key, std::vector<std::string> values) const {
+    Status s = *this;
+    auto d = std::make_shared<Details>(details());
+    d->emplace_back(std::move(key), std::move(values));
+    s.details_ = std::move(d);
+    return s;
+  }
   // Stable machine-readable name of the code, e.g. "invalid_argument".
   const char* code_name() const;
   std::string ToString() const;
@@ -65,6 +82,7 @@ class Status {
   Code code_ = Code::kOk;
   std::string message_;
   std::string field_;
+  std::shared_ptr<const Details> details_;  // null when there are none (cheap copies)
 };
 
 // Result<T>: a value or a non-OK Status. Accessing value() of an error is a

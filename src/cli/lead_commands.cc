@@ -161,11 +161,12 @@ std::shared_ptr<LeadCommands> AddLeadCommands(CLI::App* app, const std::function
   jobs->require_subcommand(1);
   c->jobs_run = jobs->add_subcommand("run", "Run a job now for every organisation: escalation (overdue first "
                                             "responses), retrain (predictive models), reminders (activities' "
-                                            "remind_at) or email (deliver queued e-mail; needs RAPPORT_SMTP_URL)");
+                                            "remind_at), email (deliver queued e-mail; needs RAPPORT_SMTP_URL) or renewals "
+                                            "(renewal deals ahead of contract ends)");
   add_db(c->jobs_run);
-  c->jobs_run->add_option("JOB", c->job, "escalation, retrain, reminders or email")
+  c->jobs_run->add_option("JOB", c->job, "escalation, retrain, reminders, email or renewals")
       ->required()
-      ->check(CLI::IsMember({"escalation", "retrain", "reminders", "email"}));  // issue 5: reminders, email
+      ->check(CLI::IsMember({"escalation", "retrain", "reminders", "email", "renewals"}));  // issue 5: reminders, email, renewals
   c->jobs_run->add_option("--now", c->now, "Run as if it were this instant (ISO 8601), e.g. to replay an escalation");
   c->jobs_run->add_option("--org", c->org, "Only this organisation (id)");
   c->jobs_list = jobs->add_subcommand("list", "Each job's schedule and last run per organisation");

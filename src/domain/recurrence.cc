@@ -1,5 +1,14 @@
 #include "domain/recurrence.h"
 
+#include <unicode/gregocal.h>
+#include <unicode/timezone.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "domain/assignment.h"  // ParseFixedOffset
+
 namespace rapport {
 
 namespace {
@@ -39,6 +48,80 @@ unsigned DaysInMonth(int64_t y, unsigned m) {
 // 0 = Monday .. 6 = Sunday (1970-01-01 was a Thursday).
 int Weekday(int64_t days) { return static_cast<int>(((days % 7) + 7 + 3) % 7); }
 
+// An IANA zone from ICU, created once per name (TimeZone::createTimeZone is
+// thread-safe, but the cache is ours); nullptr if ICU does not know it.
+std::unique_ptr<icu::TimeZone> CloneZone(const std::string& name) {
+  static std::mutex mu;
+  static auto* zones = new std::map<std::string, std::unique_ptr<icu::TimeZone>>();
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = zones->find(name);
+  if (it == zones->end()) {
+    std::unique_ptr<icu::TimeZone> z(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(name)));
+    if (!z || *z == icu::TimeZone::getUnknown()) z.reset();
+    if (zones->size() > 1000) zones->clear();  // bounded: names come from user data
+    it = zones->emplace(name, std::move(z)).first;
+  }
+  return it->second ? std::unique_ptr<icu::TimeZone>(it->second->clone()) : nullptr;
+}
+
+// A zone resolved for local <-> UTC conversion: a fixed offset or an ICU
+// calendar in the zone.
+class LocalTime {
+ public:
+  explicit LocalTime(const std::string& zone) {
+    if (zone.empty() || ParseFixedOffset(zone, &fixed_minutes_)) return;
+    std::unique_ptr<icu::TimeZone> z = CloneZone(zone);
+    if (!z) return;  // unknown: UTC
+    UErrorCode st = U_ZERO_ERROR;
+    auto cal = std::make_unique<icu::GregorianCalendar>(z.release(), st);  // adopts the zone
+    if (U_FAILURE(st)) return;
+    // Never-seen local times move forward by the gap; doubled ones are the first.
+    cal->setSkippedWallTimeOption(UCAL_WALLTIME_LAST);
+    cal->setRepeatedWallTimeOption(UCAL_WALLTIME_FIRST);
+    cal_ = std::move(cal);
+  }
+
+  // The local calendar day (days since 1970-01-01) and time of day of `ms`.
+  void Split(int64_t ms, int64_t* days, int64_t* ms_of_day) {
+    if (!cal_) {
+      const int64_t local = ms + int64_t{fixed_minutes_} * 60000;
+      *days = FloorDiv(local, kDayMs);
+      *ms_of_day = local - *days * kDayMs;
+      return;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t raw = 0, dst = 0;
+    cal_->getTimeZone().getOffset(static_cast<UDate>(ms), false, raw, dst, st);
+    const int64_t local = ms + raw + dst;
+    *days = FloorDiv(local, kDayMs);
+    *ms_of_day = local - *days * kDayMs;
+  }
+
+  // The instant at local day `days`, time of day `ms_of_day`.
+  int64_t Join(int64_t days, int64_t ms_of_day) {
+    if (!cal_) return days * kDayMs + ms_of_day - int64_t{fixed_minutes_} * 60000;
+    int64_t y;
+    unsigned m, d;
+    CivilFromDays(days, &y, &m, &d);
+    UErrorCode st = U_ZERO_ERROR;
+    cal_->clear();
+    cal_->set(UCAL_EXTENDED_YEAR, static_cast<int32_t>(y));
+    cal_->set(UCAL_MONTH, static_cast<int32_t>(m - 1));
+    cal_->set(UCAL_DATE, static_cast<int32_t>(d));
+    cal_->set(UCAL_HOUR_OF_DAY, static_cast<int32_t>(ms_of_day / 3600000));
+    cal_->set(UCAL_MINUTE, static_cast<int32_t>(ms_of_day / 60000 % 60));
+    cal_->set(UCAL_SECOND, static_cast<int32_t>(ms_of_day / 1000 % 60));
+    cal_->set(UCAL_MILLISECOND, static_cast<int32_t>(ms_of_day % 1000));
+    UDate at = cal_->getTime(st);
+    if (U_FAILURE(st)) return days * kDayMs + ms_of_day;
+    return static_cast<int64_t>(at);
+  }
+
+ private:
+  int fixed_minutes_ = 0;
+  std::unique_ptr<icu::Calendar> cal_;
+};
+
 }  // namespace
 
 std::optional<Recurrence> ParseRecurrence(const std::string& s) {
@@ -49,9 +132,15 @@ std::optional<Recurrence> ParseRecurrence(const std::string& s) {
   return std::nullopt;
 }
 
-int64_t NextOccurrence(Recurrence r, int64_t due_ms) {
-  const int64_t days = FloorDiv(due_ms, kDayMs);
-  const int64_t time_of_day = due_ms - days * kDayMs;
+bool IsKnownTimeZone(const std::string& zone) {
+  int minutes = 0;
+  return zone.empty() || ParseFixedOffset(zone, &minutes) || CloneZone(zone) != nullptr;
+}
+
+int64_t NextOccurrence(Recurrence r, int64_t due_ms, const std::string& zone) {
+  LocalTime lt(zone);
+  int64_t days = 0, time_of_day = 0;
+  lt.Split(due_ms, &days, &time_of_day);
   int64_t next = days + 1;
   switch (r) {
     case Recurrence::kDaily:
@@ -75,7 +164,14 @@ int64_t NextOccurrence(Recurrence r, int64_t due_ms) {
       break;
     }
   }
-  return next * kDayMs + time_of_day;
+  return lt.Join(next, time_of_day);
+}
+
+int64_t AddLocalDays(int64_t at_ms, int days, const std::string& zone) {
+  LocalTime lt(zone);
+  int64_t d = 0, time_of_day = 0;
+  lt.Split(at_ms, &d, &time_of_day);
+  return lt.Join(d + days, time_of_day);
 }
 
 }  // namespace rapport

@@ -282,6 +282,11 @@ HttpResponse Api::Error(const Status& s) {
   }
   json e = {{"code", s.code_name()}, {"message", message}};
   e["field"] = s.field().empty() ? json(nullptr) : json(s.field());
+  if (!s.details().empty() && status != 500) {  // e.g. a blocked stage move's missing_fields (issue 5)
+    json d = json::object();
+    for (const auto& [key, values] : s.details()) d[key] = values;
+    e["details"] = d;
+  }
   HttpResponse r = JsonResponse(status, json{{"error", e}});
   if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   if (status == 503 || status == 429) r.headers.emplace_back("Retry-After", "1");
@@ -437,6 +442,8 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
 
   if (auto r = LeadsAdmin(p, c, seg, req)) return std::move(*r);  // issue 4: scoring, assignment (api_leads_admin.cc)
   if (auto r = CommitmentsApi(p, c, seg, req)) return std::move(*r);  // issue 5: overdue tasks (api_commitments.cc)
+  if (auto r = CadencesApi(p, c, seg, req)) return std::move(*r);  // issue 5: cadences (api_cadences.cc)
+  if (auto r = TeamApi(p, c, seg, req)) return std::move(*r);  // issue 5: teams, follows, feeds (api_team.cc)
   if (seg[0] == "imports") return Imports(p, c, seg, req);  // issue 4 (api_import.cc)
   if (seg[0] == "forms" || seg[0] == "email_outbox") return FormsApi(p, c, seg, req);  // issue 4 (api_forms.cc)
   if (IsLeadGenRoute(seg)) return LeadGenApi(p, c, seg, req);  // issue 4 (api_leads.cc)
@@ -465,6 +472,8 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
       if (!r.ok()) return Error(r.status());
       return RecordResponse(201, d, *r);
     }
+    if ((seg[2] == "document.html" || seg[2] == "document.pdf") && m == "GET" && d.name == "quotes")
+      return QuoteDocumentResponse(p, c, **cat, seg[1], seg[2] == "document.pdf" ? "pdf" : "html");  // issue 5
     if (seg[2] == "history" && m == "GET") return History(p, c, d, seg[1]);
     if (seg[2] == "health" && m == "GET" && d.name == "accounts") {
       auto h = RecordService::AccountHealth(c, p.scope, **cat, seg[1]);

@@ -81,6 +81,14 @@ class Api {
   // Overdue tasks per rep (issue 5, api_commitments.cc); nullopt for other paths.
   std::optional<HttpResponse> CommitmentsApi(const Principal& p, Conn* c, const std::vector<std::string>& seg,
                                              HttpRequest& req);
+  // Follow-up cadences and their enrollments (issue 5, api_cadences.cc);
+  // nullopt for other paths.
+  std::optional<HttpResponse> CadencesApi(const Principal& p, Conn* c, const std::vector<std::string>& seg,
+                                          HttpRequest& req);
+  // Team selling (issue 5, api_team.cc): record teams, follows, feeds,
+  // team roles; nullopt for other paths.
+  std::optional<HttpResponse> TeamApi(const Principal& p, Conn* c, const std::vector<std::string>& seg,
+                                      HttpRequest& req);
   // Web-to-lead forms (issue 4, api_forms.cc): /api/v1/forms (administrators),
   // /api/v1/email_outbox, and the public pages /f/{key} and /f/confirm/{token}.
   HttpResponse FormsApi(const Principal& p, Conn* c, const std::vector<std::string>& seg, HttpRequest& req);
@@ -117,6 +125,11 @@ std::string CsvField(const FieldDef& f, const Value& v);
 
 // The OpenAPI 3.1 document for a catalogue.
 nlohmann::json BuildOpenApi(const Catalog& cat);
+
+// The printable quote as HTML or PDF (`format` "html" | "pdf"; issue 5,
+// api_quote_document.cc): 404 unless `p` may see the quote.
+HttpResponse QuoteDocumentResponse(const Principal& p, Conn* c, const Catalog& cat, const std::string& quote_id,
+                                   const std::string& format);
 
 // The placeholder web page (the web app replaces it in a later issue).
 const std::string& WebPage();

@@ -15,7 +15,9 @@
 //                                        again with messages and what was typed) or
 //                                        application/json (answers JSON: 201, or the standard
 //                                        error body plus "errors" for every field)
-//   GET    /f/confirm/{token}            double opt-in confirmation
+//   GET    /f/confirm/{token}            double opt-in: a page with a confirm button (changes nothing,
+//                                        so mail scanners opening links confirm nobody)
+//   POST   /f/confirm/{token}            double opt-in confirmation (what the button sends)
 //
 // Public submissions are limited per IP address and form with token buckets
 // kept in this process's memory (FormRateLimiter), and to 64 KiB per body.
@@ -101,7 +103,7 @@ const char* kStyle =
     ".rf-hp{position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden}"
     "button{font:inherit;padding:9px 18px;border:0;border-radius:6px;background:#0969da;color:#fff;cursor:pointer}";
 
-HttpResponse Page(int status, const std::string& title, const std::string& body_html) {
+HttpResponse HtmlPage(int status, const std::string& title, const std::string& body_html) {
   HttpResponse r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
@@ -121,7 +123,16 @@ HttpResponse Page(int status, const std::string& title, const std::string& body_
 }
 
 HttpResponse MessagePage(int status, const std::string& title, const std::string& text) {
-  return Page(status, title, "<h1>" + Html(title) + "</h1><p>" + HtmlLines(text) + "</p>");
+  return HtmlPage(status, title, "<h1>" + Html(title) + "</h1><p>" + HtmlLines(text) + "</p>");
+}
+
+// Double opt-in: the page a confirmation link opens. Only its button's POST
+// confirms (link scanners GET, they do not press buttons).
+HttpResponse ConfirmButtonPage(const std::string& token) {
+  return HtmlPage(200, "Confirm your e-mail address",
+              "<h1>Confirm your e-mail address</h1><p>Press the button to confirm that you asked to be "
+              "contacted.</p><form method=\"post\" action=\"/f/confirm/" +
+                  Html(token) + "\"><button type=\"submit\">Confirm my e-mail address</button></form>");
 }
 
 const char* Autocomplete(const std::string& field) {
@@ -224,7 +235,7 @@ std::string RenderForm(const WebForm& f, const ObjectDef& leads, const std::stri
 
 HttpResponse FormPage(int status, const WebForm& f, const ObjectDef& leads,
                       const std::map<std::string, std::string>& typed, const std::vector<FormFieldError>& errors) {
-  return Page(status, f.name, "<h1>" + Html(f.name) + "</h1>" + RenderForm(f, leads, "/f/" + f.key, typed, errors));
+  return HtmlPage(status, f.name, "<h1>" + Html(f.name) + "</h1>" + RenderForm(f, leads, "/f/" + f.key, typed, errors));
 }
 
 std::string FormUrl(const WebForm& f) { return f.public_url + "/f/" + f.key; }
@@ -374,19 +385,46 @@ HttpResponse Api::PublicForm(HttpRequest& req, Conn* c) {
   PhoneRegionScope phone_region(OrgDefaultRegion(c, org));
 
   if (confirm) {
-    if (m != "GET" && m != "POST") return fail(Status::NotFound("use GET " + req.path), "Not found");
+    // GET only shows a button: mail scanners and link previews open links,
+    // and must not confirm anybody. The POST the button sends confirms; it
+    // needs no CSRF token because the secret token in the URL is what binds
+    // it (a forged POST would have to know it).
+    if (m == "GET" || m == "HEAD") {
+      auto r = Forms::PeekConfirmation(c, key);
+      if (!r.ok()) return fail(r.status(), "Link not valid");
+      switch (*r) {
+        case ConfirmResult::kPending:
+          if (wants_json) return JsonResponse(200, {{"status", "pending"}});
+          return ConfirmButtonPage(key);
+        case ConfirmResult::kAlreadyConfirmed:
+          if (wants_json) return JsonResponse(200, {{"status", "already_confirmed"}});
+          return MessagePage(200, "Already confirmed", "Your e-mail address was already confirmed. Thank you.");
+        case ConfirmResult::kExpired:
+        case ConfirmResult::kConfirmed:
+          break;
+      }
+      if (wants_json)
+        return JsonResponse(410, {{"error", {{"code", "expired"}, {"message", "this confirmation link has expired"}}}});
+      return MessagePage(410, "Link expired", "This confirmation link has expired. Please fill in the form again.");
+    }
+    if (m != "POST") return fail(Status::NotFound("use GET or POST " + req.path), "Not found");
     auto r = Forms::Confirm(c, **cat, key);
     if (!r.ok()) return fail(r.status(), "Link not valid");
     switch (*r) {
       case ConfirmResult::kConfirmed:
         spdlog::info("forms: double opt-in confirmed (org {})", org);
+        if (wants_json) return JsonResponse(200, {{"status", "confirmed"}});
         return MessagePage(200, "Thank you", "Your e-mail address is confirmed.");
       case ConfirmResult::kAlreadyConfirmed:
+      case ConfirmResult::kPending:
+        if (wants_json) return JsonResponse(200, {{"status", "already_confirmed"}});
         return MessagePage(200, "Already confirmed", "Your e-mail address was already confirmed. Thank you.");
       case ConfirmResult::kExpired:
-        return MessagePage(410, "Link expired",
-                           "This confirmation link has expired. Please fill in the form again.");
+        break;
     }
+    if (wants_json)
+      return JsonResponse(410, {{"error", {{"code", "expired"}, {"message", "this confirmation link has expired"}}}});
+    return MessagePage(410, "Link expired", "This confirmation link has expired. Please fill in the form again.");
   }
 
   auto form = Forms::FindByKey(c, **cat, key);

@@ -158,6 +158,7 @@ std::string Element(const PropName& p, const std::string& inner) {
 const char* StatusLine(int code) {
   switch (code) {
     case 200: return "HTTP/1.1 200 OK";
+    case 507: return "HTTP/1.1 507 Insufficient Storage";
     case 403: return "HTTP/1.1 403 Forbidden";
     case 404: return "HTTP/1.1 404 Not Found";
     default: return "HTTP/1.1 500 Internal Server Error";
@@ -188,16 +189,21 @@ class Multistatus {
     out_ += "<d:response><d:href>" + XmlEscape(href) + "</d:href><d:status>" + StatusLine(code) +
             "</d:status></d:response>\n";
   }
+  // RFC 6578: the new sync-token after the responses of a sync-collection REPORT.
+  void SetSyncToken(const std::string& token) { sync_token_ = token; }
   HttpResponse Finish() {
     HttpResponse r;
     r.status = 207;
     r.content_type = "application/xml; charset=utf-8";
-    r.body = out_ + "</d:multistatus>\n";
+    r.body = out_;
+    if (!sync_token_.empty()) r.body += "<d:sync-token>" + XmlEscape(sync_token_) + "</d:sync-token>\n";
+    r.body += "</d:multistatus>\n";
     return r;
   }
 
  private:
   std::string out_;
+  std::string sync_token_;
 };
 
 // ------------------------------------------------------------ helpers -----
@@ -304,6 +310,9 @@ struct Ctx {
   const ObjectDef* contacts = nullptr;
   const ObjectDef* accounts = nullptr;
   std::string base;  // "/dav/home/<user>/"
+  // Collection states whose sync-token this response hands out (RFC 6578);
+  // saved by SaveSyncStates once the response is built.
+  mutable std::vector<std::pair<Coll, std::string>> sync_states;
   const ObjectDef& Def(Coll c) const { return c == Coll::kCalendar ? *activities : *contacts; }
   std::string CollHref(Coll c) const { return base + (c == Coll::kCalendar ? "calendar/" : "contacts/"); }
 };
@@ -635,6 +644,80 @@ std::string CollectionTag(const Ctx& x, Coll coll, const std::vector<DavItem>& i
   return Sha256Hex(std::to_string(items.size()) + "|" + newest).substr(0, 24);
 }
 
+// ------------------------------------------------ sync-collection ---------
+// RFC 6578. A collection's state is its members as sorted "href-name<TAB>etag"
+// lines (the name percent-encoded as in hrefs); its sync-token is a hash of that state. Handing a token out stores the
+// state (dav_sync_states), so a later sync-collection REPORT diffs the state
+// then against now: new or changed members (etag differs) and members that
+// left (deleted, given to someone else, no longer a calendar item) — whatever
+// the reason, without a change log. Unknown or pruned tokens get 403
+// DAV:valid-sync-token and the client starts again from an empty token.
+
+constexpr const char* kSyncTokenPrefix = "https://rapport.invalid/ns/sync/";
+constexpr int kSyncStatesKept = 100;        // per user and collection, newest first
+constexpr int kSyncStateMaxAgeDays = 30;    // older tokens sync from scratch
+
+std::string SyncState(const std::vector<DavItem>& items) {
+  std::vector<std::string> lines;
+  lines.reserve(items.size());
+  for (const auto& it : items) lines.push_back(PctEncode(it.name) + "\t" + std::to_string(it.version));  // no tab or newline
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+std::string SyncToken(Coll coll, const std::string& state) {
+  return kSyncTokenPrefix + Sha256Hex(std::string(ObjectName(coll)) + "\n" + state).substr(0, 32);
+}
+
+// name -> etag version of a stored state.
+std::unordered_map<std::string, int64_t> ParseSyncState(const std::string& state) {
+  std::unordered_map<std::string, int64_t> out;
+  std::istringstream in(state);
+  for (std::string line; std::getline(in, line);) {
+    size_t tab = line.rfind('\t');
+    if (tab == std::string::npos) continue;
+    out[line.substr(0, tab)] = std::strtoll(line.c_str() + tab + 1, nullptr, 10);
+  }
+  return out;
+}
+
+// Stores the states of x.sync_states (ends the caller's read transaction
+// first: one short write transaction), and prunes old ones.
+Status SaveSyncStates(Conn* c, const Ctx& x) {
+  if (x.sync_states.empty()) return Status::Ok();
+  if (c->InTransaction()) c->Rollback();
+  return InTransaction(c, TxMode::kWrite, [&]() -> Status {
+    const int64_t now_ms = Clock::Get().NowMillis();
+    const std::string now = FormatIsoMillis(now_ms);
+    const std::string cutoff = FormatIsoMillis(now_ms - int64_t{kSyncStateMaxAgeDays} * 86400 * 1000);
+    for (const auto& [coll, state] : x.sync_states) {
+      std::vector<Value> key{Value{x.p.scope.org_id()}, Value{x.p.scope.user_id()}, Value{std::string(ObjectName(coll))}};
+      RP_RETURN_IF_ERROR(c->Exec("INSERT INTO dav_sync_states (org_id, user_id, object, token, members, created_at) "
+                                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, user_id, object, token) "
+                                 "DO UPDATE SET created_at = excluded.created_at",
+                                 {key[0], key[1], key[2], Value{SyncToken(coll, state)}, Value{state}, Value{now}})
+                             .status());
+      std::vector<Value> prune = key;
+      prune.emplace_back(cutoff);
+      RP_RETURN_IF_ERROR(c->Exec("DELETE FROM dav_sync_states WHERE org_id = ? AND user_id = ? AND object = ? AND "
+                                 "created_at < ?",
+                                 prune)
+                             .status());
+      std::vector<Value> keep = key;
+      keep.insert(keep.end(), key.begin(), key.end());
+      keep.emplace_back(int64_t{kSyncStatesKept});
+      RP_RETURN_IF_ERROR(c->Exec("DELETE FROM dav_sync_states WHERE org_id = ? AND user_id = ? AND object = ? AND "
+                                 "token NOT IN (SELECT token FROM dav_sync_states WHERE org_id = ? AND user_id = ? AND "
+                                 "object = ? ORDER BY created_at DESC LIMIT ?)",
+                                 keep)
+                             .status());
+    }
+    return Status::Ok();
+  });
+}
+
 // The XML of one property of `r`, or nullopt when `r` has no such property.
 Result<std::optional<std::string>> PropValue(Conn* c, const Ctx& x, const Resource& r, const PropName& p,
                                               const std::vector<DavItem>* coll_items) {
@@ -668,7 +751,13 @@ Result<std::optional<std::string>> PropValue(Conn* c, const Ctx& x, const Resour
       std::string rep = r.coll == Coll::kCalendar ? "<c:calendar-multiget/>" : "<card:addressbook-multiget/>";
       std::string q = r.coll == Coll::kCalendar ? "<c:calendar-query/>" : "<card:addressbook-query/>";
       return el("<d:supported-report><d:report>" + rep + "</d:report></d:supported-report><d:supported-report><d:report>" +
-                q + "</d:report></d:supported-report>");
+                q + "</d:report></d:supported-report><d:supported-report><d:report><d:sync-collection/></d:report>"
+                    "</d:supported-report>");
+    }
+    if (n == "sync-token" && coll && coll_items) {  // RFC 6578 4: asked for by name, never in allprop
+      std::string state = SyncState(*coll_items);
+      x.sync_states.emplace_back(r.coll, state);
+      return el(XmlEscape(SyncToken(r.coll, state)));
     }
     if (n == "getetag" && r.kind == Kind::kItem) return el(XmlEscape(Etag(r.item->version)));
     if (n == "getcontenttype" && r.kind == Kind::kItem) {
@@ -904,6 +993,8 @@ HttpResponse Propfind(Conn* c, const Ctx& x, const Target& t, const HttpRequest&
     }
   }
   if (!st.ok()) return Api::Error(st);
+  st = SaveSyncStates(c, x);  // the sync-tokens this answer handed out
+  if (!st.ok()) return Api::Error(st);
   return ms.Finish();
 }
 
@@ -949,18 +1040,99 @@ bool ParseUtcStamp(const std::string& s, int64_t* ms) {
   return ParseDateTime(iso, ms);
 }
 
+// The sync-collection REPORT (RFC 6578 3.2): with an empty sync-token every
+// member; with a token from an earlier answer, the members added or changed
+// since (with the asked properties) and those gone (404), then the new token.
+HttpResponse SyncCollection(Conn* c, const Ctx& x, const Target& t, const XmlNode& doc) {
+  auto trimmed = [](const std::string& s) {
+    size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  };
+  const XmlNode* level = doc.Child(kNsDav, "sync-level");
+  std::string lv = level ? trimmed(level->text) : "1";  // optional here: older iOS clients omit it
+  if (lv != "1" && lv != "infinite")  // infinite equals 1 here: the collections hold no collections
+    return Api::Error(Status::InvalidArgument("sync-level must be 1 or infinite", "sync-level"));
+  const XmlNode* token_el = doc.Child(kNsDav, "sync-token");
+  if (!token_el)  // RFC 6578 6.1: required, empty on the first sync
+    return Api::Error(Status::InvalidArgument("sync-collection needs a sync-token element (empty for a first sync)",
+                                              "sync-token"));
+  std::string token = trimmed(token_el->text);
+  int64_t limit = -1;
+  if (const XmlNode* lim = doc.Child(kNsDav, "limit")) {
+    const XmlNode* n = lim->Child(kNsDav, "nresults");
+    std::string v = n ? trimmed(n->text) : "";
+    char* end = nullptr;
+    limit = v.empty() ? -1 : std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end || limit < 1 || v.size() > 9)
+      return Api::Error(Status::InvalidArgument("limit: nresults must be a positive integer", "nresults"));
+  }
+  const XmlNode* prop = doc.Child(kNsDav, "prop");
+  std::vector<PropName> asked = PropList(prop);
+  if (!prop) asked = {{kNsDav, "getetag"}};
+
+  std::unordered_map<std::string, int64_t> before;
+  if (!token.empty()) {
+    auto unknown = [&] {
+      return DavError(403, "<d:valid-sync-token/>",
+                      "unknown or expired sync-token; sync again with an empty sync-token");
+    };
+    if (token.rfind(kSyncTokenPrefix, 0) != 0 || token.size() > 200) return unknown();
+    auto row = c->Query("SELECT members FROM dav_sync_states WHERE org_id = ? AND user_id = ? AND object = ? AND token = ?",
+                        {Value{x.p.scope.org_id()}, Value{x.p.scope.user_id()}, Value{std::string(ObjectName(t.coll))},
+                         Value{token}});
+    if (!row.ok()) return Api::Error(row.status());
+    if (row->empty()) return unknown();
+    before = ParseSyncState(ValueToString(row->rows[0][0]));
+  }
+  auto items = ListItems(c, x, t.coll);
+  if (!items.ok()) return Api::Error(items.status());
+  std::vector<DavItem*> changed;
+  std::unordered_map<std::string, bool> present;
+  for (auto& it : *items) {
+    std::string key = PctEncode(it.name);
+    present[key] = true;
+    auto was = before.find(key);
+    if (token.empty() || was == before.end() || was->second != it.version) changed.push_back(&it);
+  }
+  std::vector<std::string> gone;
+  for (const auto& [name, version] : before) {
+    if (!present.count(name)) gone.push_back(name);
+  }
+  std::sort(gone.begin(), gone.end());
+  if (limit > 0 && static_cast<int64_t>(changed.size() + gone.size()) > limit)
+    return DavError(507, "<d:number-of-matches-within-limits/>",
+                    std::to_string(changed.size() + gone.size()) + " changes exceed the limit of " + std::to_string(limit));
+  const std::string coll_href = x.CollHref(t.coll);
+  Multistatus ms;
+  for (DavItem* it : changed) {
+    Status st = Describe(c, x, {Kind::kItem, t.coll, coll_href + PctEncode(it->name), it}, &asked, false, nullptr, &ms);
+    if (!st.ok()) return Api::Error(st);
+  }
+  for (const auto& name : gone) ms.AddStatus(coll_href + name, 404);  // stored encoded
+  std::string state = SyncState(*items);
+  x.sync_states.emplace_back(t.coll, state);
+  ms.SetSyncToken(SyncToken(t.coll, state));
+  Status saved = SaveSyncStates(c, x);
+  if (!saved.ok()) return Api::Error(saved);
+  spdlog::debug("dav: sync-collection {} for {}: {} changed, {} gone", ObjectName(t.coll), x.p.email, changed.size(),
+                gone.size());
+  return ms.Finish();
+}
+
 HttpResponse Report(Conn* c, const Ctx& x, const Target& t, const HttpRequest& req) {
   auto doc = ParseXml(req.body);
   if (!doc.ok()) return Api::Error(doc.status());
   if (t.kind != Kind::kCollection)
     return DavError(403, "<d:supported-report/>", "REPORT is answered on a calendar or address book collection");
   bool cal = t.coll == Coll::kCalendar;
+  if (doc->Is(kNsDav, "sync-collection")) return SyncCollection(c, x, t, *doc);
   bool multiget = cal ? doc->Is(kNsCal, "calendar-multiget") : doc->Is(kNsCard, "addressbook-multiget");
   bool query = cal ? doc->Is(kNsCal, "calendar-query") : doc->Is(kNsCard, "addressbook-query");
   if (!multiget && !query)
     return DavError(403, "<d:supported-report/>",
                     "unsupported REPORT '" + doc->name + "' here (" +
-                        (cal ? "calendar-multiget, calendar-query" : "addressbook-multiget, addressbook-query") + ")");
+                        (cal ? "calendar-multiget, calendar-query" : "addressbook-multiget, addressbook-query") +
+                        ", sync-collection)");
   const XmlNode* prop = doc->Child(kNsDav, "prop");
   std::vector<PropName> asked = PropList(prop);
   bool all = !prop;

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the catalogue so that custom fields
 // appear as soon as they exist.
 #include "http/api.h"
+#include "http/openapi_leads.h"
 
 namespace rapport {
 
@@ -86,7 +87,13 @@ json BuildOpenApi(const Catalog& cat) {
          {{"type", "object"},
           {"required", json::array({"code", "message"})},
           {"properties",
-           {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}, {"field", {{"type", json::array({"string", "null"})}}}}}}}}}};
+           {{"code", {{"type", "string"}}},
+            {"message", {{"type", "string"}}},
+            {"field", {{"type", json::array({"string", "null"})}}},
+            // issue 5: machine-readable details, e.g. a blocked stage move's missing_fields
+            {"details",
+             {{"type", "object"},
+              {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}}}}}}}};
   for (int code : {400, 401, 403, 404, 409, 412, 413, 422, 429}) {
     std::string key = "E";
     key += std::to_string(code);
@@ -224,6 +231,7 @@ json BuildOpenApi(const Catalog& cat) {
       {"get", {{"operationId", "me"}, {"tags", {"auth"}}, {"responses", {{"200", {{"description", "The signed-in user"}, {"content", JsonContent({{"type", "object"}})}}}, {"401", RespRef("E401")}}}}}};
   paths["/api/v1/openapi.json"] = {
       {"get", {{"operationId", "openapi"}, {"tags", {"meta"}}, {"security", json::array()}, {"responses", {{"200", {{"description", "This document"}}}}}}}};
+  AddLeadGenOpenApi(&paths, &comps["schemas"]);  // issue 4: forms, convert, campaigns, scoring, ... (openapi_leads.cc)
   doc["paths"] = paths;
   doc["components"] = comps;
   return doc;

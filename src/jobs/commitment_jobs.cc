@@ -2,6 +2,7 @@
 
 #include "app/commitments.h"
 #include "base/log.h"
+#include "jobs/renewal_jobs.h"
 #include "store/metadata.h"
 
 namespace rapport {
@@ -36,6 +37,7 @@ Job EmailDeliveryJob(SmtpConfig cfg) {
 
 void AddCommitmentJobs(JobScheduler* scheduler) {
   scheduler->Add(ReminderJob());
+  scheduler->Add(RenewalJob());  // docs/decisions/015: renewal deals ahead of contract ends
   if (auto cfg = SmtpConfigFromEnv()) {
     Status st = ValidateSmtpConfig(*cfg);
     if (!st.ok()) spdlog::error("e-mail delivery: {} (mail stays queued)", st.message());

@@ -4,7 +4,9 @@
 // - "reminders" (every 30 seconds): activities whose remind_at has passed
 //   notify their owner in the app and queue an e-mail (app/commitments.h);
 // - "email" (every 30 seconds, only when RAPPORT_SMTP_URL is set): delivers
-//   the organisation's queued e-mail over SMTP (app/smtp.h).
+//   the organisation's queued e-mail over SMTP (app/smtp.h);
+// - "renewals" (every hour, jobs/renewal_jobs.h): renewal deals ahead of
+//   won contracts' end dates.
 #pragma once
 
 #include <optional>
@@ -16,7 +18,7 @@ namespace rapport {
 
 Job ReminderJob();
 Job EmailDeliveryJob(SmtpConfig cfg);
-// Both (the e-mail job when the environment configures SMTP), for `rapport
+// All three (the e-mail job when the environment configures SMTP), for `rapport
 // serve` and `rapport jobs`.
 void AddCommitmentJobs(JobScheduler* scheduler);
 

@@ -476,6 +476,46 @@ Catalog BuildStandard() {
                   F("locked_at", "Locked at", K::kDateTime).ro()}));
   // --- end lead capture and campaigns
 
+  // --- issue 5: cadences and renewals (docs/decisions/015-cadences-and-renewals.md)
+  // Cadences: organisation configuration (admins write; src/app/cadences.h).
+  // `steps` is the JSON array of steps (src/domain/cadences.h), written
+  // through /api/v1/cadences, which shows it as an array.
+  add(MakeObject("cadences", "Cadence", Access::kOrgConfig,
+                 {F("name", "Name", K::kText).req().len(200).idx(),
+                  F("description", "Description", K::kLongText).len(5000), F("active", "Active", K::kBool),
+                  F("steps", "Steps (JSON array)", K::kLongText).req().len(300000)}));
+  // One cadence applied to one lead, contact or deal: owned like the record
+  // (same owner and team); every field is written by the cadence endpoints.
+  add(MakeObject("cadence_enrollments", "Cadence enrollment", Access::kOwned,
+                 {F("cadence_id", "Cadence", K::kReference).ref("cadences").ro().idx(),
+                  F("cadence_name", "Cadence name", K::kText).ro().len(200),
+                  F("related_object", "Related to (object)", K::kPicklist)
+                      .opts({"leads", "contacts", "opportunities"})
+                      .ro(),
+                  F("related_id", "Related to", K::kReference).ro().idx(),
+                  F("status", "Status", K::kPicklist).opts({"active", "completed", "stopped"}).ro().idx(),
+                  F("started_at", "Started", K::kDateTime).ro(),
+                  F("time_zone", "Time zone of the due dates", K::kText).ro().len(64),
+                  F("steps", "Steps when enrolled (JSON array)", K::kLongText).ro().len(300000),
+                  F("current_step", "Current step (1 = first)", K::kNumber).ro(),
+                  F("current_activity_id", "Current step's activity", K::kReference).ref("activities").ro().idx(),
+                  F("next_due_at", "Next step due", K::kDateTime).ro(),
+                  F("steps_completed", "Steps completed", K::kNumber).ro(),
+                  F("steps_skipped", "Steps skipped", K::kNumber).ro(),
+                  F("ended_at", "Ended", K::kDateTime).ro(),
+                  F("stop_reason", "Stop reason", K::kText).ro().len(500)}));
+  {
+    auto& o = c.mutable_objects().at("opportunities");
+    // Renewals (src/app/renewals.h): a won deal's contract end date; the
+    // "renewals" job creates one renewal deal per contract, linked both ways.
+    for (FieldDef f : {FieldDef(F("contract_end_date", "Contract end date", K::kDate).idx()),
+                       FieldDef(F("renewal_of_id", "Renewal of", K::kReference).ref("opportunities").ro().idx()),
+                       FieldDef(F("renewal_opportunity_id", "Renewal deal", K::kReference).ref("opportunities").ro())})
+      o.fields.push_back(std::move(f));
+    o.Reindex();
+  }
+  // --- end issue 5 (cadences and renewals)
+
   // Indexes for the list shapes views use most (filter field, sort field).
   auto& objs = c.mutable_objects();
   objs.at("contacts").list_indexes = {{"country", "last_name"}, {"account_id", "last_name"}};

@@ -136,11 +136,36 @@ std::string SortSpec(const std::vector<SortKey>& keys) {
 
 }  // namespace
 
+bool HasRecordTeams(const ObjectDef& def) { return def.name == "accounts" || def.name == "opportunities"; }
+
 void AppendVisibility(const TenantScope& s, const ObjectDef& def, const std::string& alias, std::string* sql,
-                      std::vector<Value>* p) {
+                      std::vector<Value>* p, Reach reach) {
   if (def.access != Access::kOwned || s.is_admin()) return;
   *sql += " AND (" + alias + "owner_id = ?";
+  // Issue 5 (team selling): members of a record's team. The subquery does
+  // not depend on the row, so it is evaluated once (an index range on
+  // ix_record_team_user) and each row costs one lookup in its result.
+  auto team_of = [&](const std::string& object, bool edit_only) {
+    std::string q = "SELECT m.record_id FROM record_team_members m WHERE m.org_id = ? AND m.user_id = ? AND m.object = ?";
+    p->emplace_back(s.org_id());
+    p->emplace_back(s.user_id());
+    p->emplace_back(object);
+    if (edit_only) q += " AND m.access = 'edit'";
+    return q;
+  };
   p->emplace_back(s.user_id());
+  if (reach != Reach::kOwner && !s.user_id().empty()) {
+    if (HasRecordTeams(def)) {
+      *sql += " OR " + alias + "id IN (" + team_of(def.name, reach == Reach::kWrite) + ")";
+    } else if (def.name == "activities" && reach == Reach::kRead) {
+      // Notes, calls and tasks attached to a team's account or deal are
+      // read by its members (the timeline a sales engineer works from).
+      *sql += " OR (" + alias + "related_object = 'accounts' AND " + alias + "related_id IN (" +
+              team_of("accounts", false) + "))";
+      *sql += " OR (" + alias + "related_object = 'opportunities' AND " + alias + "related_id IN (" +
+              team_of("opportunities", false) + "))";
+    }
+  }
   const auto& teams = s.team_ids();
   if (!teams.empty()) {
     *sql += " OR " + alias + "team_id IN (" + Placeholders(teams.size()) + ")";
@@ -303,6 +328,43 @@ Result<Record> RecordStore::Get(Conn* c, const TenantScope& scope, const ObjectD
   return ToRecord(std::move(rows.rows[0]));
 }
 
+Result<Record> RecordStore::GetFor(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                                   bool include_deleted, Reach reach) {
+  if (reach == Reach::kRead || def.access != Access::kOwned || scope.is_admin())
+    return Get(c, scope, def, id, include_deleted);
+  std::string sql = "SELECT " + SelectList(def) + " FROM " + def.table + " WHERE org_id = ? AND id = ?";
+  std::vector<Value> p{Value{scope.org_id()}, Value{id}};
+  if (!include_deleted) sql += " AND deleted_at IS NULL";
+  AppendVisibility(scope, def, "", &sql, &p, reach);
+  RP_ASSIGN_OR_RETURN(Rows rows, c->Query(sql, p));
+  if (!rows.empty()) return ToRecord(std::move(rows.rows[0]));
+  // Visible but not with this reach: say so rather than pretend it is gone.
+  RP_ASSIGN_OR_RETURN(Record seen, Get(c, scope, def, id, include_deleted));
+  (void)seen;
+  return Status::PermissionDenied(reach == Reach::kWrite
+                                      ? "you have read access to " + def.label + " " + id +
+                                            " through its team; ask its owner for edit access"
+                                      : "only the owner of " + def.label + " " + id +
+                                            ", their manager or an administrator may do this");
+}
+
+Status RecordStore::Audit(Conn* c, const TenantScope& scope, const std::string& object, const std::string& id,
+                          const std::string& action, const std::string& field, const Value& old_value,
+                          const Value& new_value) {
+  ObjectDef d;
+  d.name = object;
+  return WriteAudit(c, scope, d, id, NowIso(), action.c_str(), field, old_value, new_value);
+}
+
+Status RecordStore::Outbox(Conn* c, const TenantScope& scope, const std::string& object, const std::string& id,
+                           const std::string& action, const std::string& payload_json) {
+  ObjectDef d;
+  d.name = object;
+  json payload = json::parse(payload_json, nullptr, false);
+  if (payload.is_discarded()) return Status::Internal("outbox payload is not JSON");
+  return WriteOutbox(c, scope, d, id, NowIso(), action.c_str(), payload);
+}
+
 Result<bool> RecordStore::Exists(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id) {
   RP_ASSIGN_OR_RETURN(Rows rows, c->Query("SELECT 1 FROM " + def.table +
                                               " WHERE org_id = ? AND id = ? AND deleted_at IS NULL",
@@ -343,7 +405,7 @@ Result<Record> RecordStore::Insert(Conn* c, const TenantScope& scope, const Obje
       return r.status();
     }
     RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, "create", "", Value{}, Value{created.dump()}));
-    RP_RETURN_IF_ERROR(SearchIndex::Index(c, scope, def, Record{row}));
+    RP_RETURN_IF_ERROR(SearchIndex::Index(c, scope, def, Record{row}, /*is_new=*/given_id.empty()));
     return WriteOutbox(c, scope, def, id, now, "created", json{{"id", id}});
   });
   if (!st.ok()) return st;
@@ -354,7 +416,7 @@ Result<Record> RecordStore::Update(Conn* c, const TenantScope& scope, const Obje
                                    const FieldValues& changes, std::optional<int64_t> expected_version) {
   Record out;
   Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
-    RP_ASSIGN_OR_RETURN(Record cur, Get(c, scope, def, id, /*include_deleted=*/true));
+    RP_ASSIGN_OR_RETURN(Record cur, GetFor(c, scope, def, id, /*include_deleted=*/true, Reach::kWrite));
     if (!IsNull(cur.Get(def, "deleted_at")))
       return Status::Conflict(def.label + " " + id + " is deleted; restore it before changing it");
     int64_t version = cur.version(def);
@@ -413,7 +475,7 @@ Result<Record> RecordStore::SetDeleted(Conn* c, const TenantScope& scope, const 
                                        bool deleted, std::optional<int64_t> expected_version) {
   Record out;
   Status st = InTransaction(c, TxMode::kWrite, [&]() -> Status {
-    RP_ASSIGN_OR_RETURN(Record cur, Get(c, scope, def, id, /*include_deleted=*/true));
+    RP_ASSIGN_OR_RETURN(Record cur, GetFor(c, scope, def, id, /*include_deleted=*/true, Reach::kOwner));
     bool is_deleted = !IsNull(cur.Get(def, "deleted_at"));
     if (is_deleted == deleted) {
       return deleted ? Status::NotFound(def.label + " " + id + " not found")

@@ -66,10 +66,24 @@ struct AuditEntry {
   bool has_old = false, has_new = false;
 };
 
+// What a visibility predicate grants (issue 5, team selling,
+// docs/decisions/016-team-selling.md). Owners, their team (team_id) and the
+// managers of the owner's team have every right; a member of an account or
+// opportunity team (record_team_members) reads the record (kRead), and
+// changes it only with "edit" access (kWrite); deleting, restoring and
+// changing the team need more than team membership (kOwner).
+enum class Reach { kRead, kWrite, kOwner };
+
+// True for the objects that have record teams: accounts and opportunities.
+bool HasRecordTeams(const ObjectDef& def);
+
 // Appends " AND (<visibility>)" for `scope` on rows of `def` whose columns
 // are qualified by `alias` ("" or "t."); nothing for admins and shared objects.
+// Team membership adds an indexed, uncorrelated subquery on
+// record_team_members for accounts and opportunities (and, for reading, the
+// activities attached to them); other objects' predicates are unchanged.
 void AppendVisibility(const TenantScope& scope, const ObjectDef& def, const std::string& alias, std::string* sql,
-                      std::vector<Value>* params);
+                      std::vector<Value>* params, Reach reach = Reach::kRead);
 
 struct AggregateRow {
   Value key;                 // the group's value (null for "none")
@@ -84,6 +98,10 @@ class RecordStore {
   // soft-deleted (unless include_deleted).
   static Result<Record> Get(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
                             bool include_deleted = false);
+  // Issue 5 (team selling): the row if `scope` has `reach` on it;
+  // PermissionDenied if it may only read it, NotFound if it may not see it.
+  static Result<Record> GetFor(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
+                               bool include_deleted, Reach reach);
 
   // Inserts a row with a new id, version 1, timestamps and creator; owner_id
   // defaults to the caller for owned objects. Writes the audit and outbox
@@ -114,6 +132,15 @@ class RecordStore {
   // The audit entries of one row, oldest first (the row must be visible).
   static Result<std::vector<AuditEntry>> History(Conn* c, const TenantScope& scope, const ObjectDef& def,
                                                  const std::string& id);
+
+  // Issue 5 (team selling): an audit entry and an outbox event about record
+  // `id` of `object` for changes that are not field writes (team members),
+  // in the caller's transaction. `action` e.g. "team_add".
+  static Status Audit(Conn* c, const TenantScope& scope, const std::string& object, const std::string& id,
+                      const std::string& action, const std::string& field, const Value& old_value,
+                      const Value& new_value);
+  static Status Outbox(Conn* c, const TenantScope& scope, const std::string& object, const std::string& id,
+                       const std::string& action, const std::string& payload_json);
 
   // True if a non-deleted row `id` of `def` exists in the organisation
   // (visibility not applied: used to validate references).

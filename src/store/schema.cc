@@ -200,9 +200,60 @@ CREATE TABLE IF NOT EXISTS job_runs (
      R"(
 ALTER TABLE email_outbox ADD COLUMN next_attempt_at {text};
 )"},
+    // Team selling (issue 5, docs/decisions/016, src/app/team_selling.h):
+    // account and opportunity team members (role, read/edit access), read
+    // by the visibility predicate through ix_record_team_user; who follows
+    // which record (and why: manual, owner, team) for the feeds.
+    {11, "record teams and follows",
+     R"(
+CREATE TABLE IF NOT EXISTS record_team_members (
+  org_id {text} NOT NULL, id {text} NOT NULL, object {text} NOT NULL, record_id {text} NOT NULL,
+  user_id {text} NOT NULL, role {text} NOT NULL, access {text} NOT NULL, created_at {text} NOT NULL,
+  created_by {text}, updated_at {text} NOT NULL,
+  PRIMARY KEY (org_id, id));
+CREATE UNIQUE INDEX IF NOT EXISTS ux_record_team_member ON record_team_members (org_id, object, record_id, user_id);
+CREATE INDEX IF NOT EXISTS ix_record_team_user ON record_team_members (org_id, user_id, object, record_id, access);
+CREATE TABLE IF NOT EXISTS record_follows (
+  org_id {text} NOT NULL, user_id {text} NOT NULL, object {text} NOT NULL, record_id {text} NOT NULL,
+  reason {text} NOT NULL, created_at {text} NOT NULL,
+  PRIMARY KEY (org_id, user_id, object, record_id));
+CREATE INDEX IF NOT EXISTS ix_record_follows_record ON record_follows (org_id, object, record_id);
+)"},
+    // DAV sync-collection (issue 5, RFC 6578; src/http/dav.cc, docs/decisions/017):
+    // the state of a user's calendar or address book when a sync-token was
+    // handed out ("name<TAB>etag" lines), so a later REPORT can list what
+    // changed and what left since. Keyed by the token; old states are pruned.
+    {12, "DAV sync-collection states",
+     R"(
+CREATE TABLE IF NOT EXISTS dav_sync_states (
+  org_id {text} NOT NULL, user_id {text} NOT NULL, object {text} NOT NULL, token {text} NOT NULL,
+  members {text} NOT NULL, created_at {text} NOT NULL,
+  PRIMARY KEY (org_id, user_id, object, token));
+CREATE INDEX IF NOT EXISTS ix_dav_sync_states_age ON dav_sync_states (org_id, user_id, object, created_at);
+)"},
+    // Search entries numbered in order (SQLite, docs/decisions/019): FTS5
+    // flushes its in-memory terms whenever a rowid goes down, so hashed rowids
+    // made each insert a flush and a merge. search_entries maps the record's
+    // key to an ascending rowid; existing entries are renumbered here.
+    {14, "search entries numbered in order",
+     R"(
+CREATE TABLE search_entries (seq INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE);
+INSERT INTO search_entries (key) SELECT rowid FROM search_index ORDER BY rowid;
+CREATE VIRTUAL TABLE search_index_renumbered USING fts5(org_id UNINDEXED, object UNINDEXED,
+  record_id UNINDEXED, title UNINDEXED, subtitle UNINDEXED, body, prefix='2 3',
+  tokenize='unicode61 remove_diacritics 2');
+INSERT INTO search_index_renumbered (rowid, org_id, object, record_id, title, subtitle, body)
+  SELECT e.seq, s.org_id, s.object, s.record_id, s.title, s.subtitle, s.body
+  FROM search_entries e JOIN search_index s ON s.rowid = e.key ORDER BY e.seq;
+DROP TABLE search_index;
+ALTER TABLE search_index_renumbered RENAME TO search_index;
+)",
+     "SELECT 1;"},
 };
 
 }  // namespace
+
+int SchemaMigrationCount() { return static_cast<int>(std::size(kMigrations)); }
 
 int LatestSchemaVersion() {
   int v = 0;  // the highest number: migrations of parallel work may be listed out of order
@@ -295,6 +346,18 @@ Status EnsureObjectTable(Conn* conn, const ObjectDef& def) {
   }
   if (def.name == "forms") {
     RP_RETURN_IF_ERROR(conn->ExecScript("CREATE UNIQUE INDEX IF NOT EXISTS ux_forms_key ON forms (org_id, key)"));
+  }
+  // Issue 5 (docs/decisions/015): one active enrollment per record and
+  // cadence; one renewal deal per won deal (also under two servers).
+  if (def.name == "cadence_enrollments") {
+    RP_RETURN_IF_ERROR(conn->ExecScript(
+        "CREATE UNIQUE INDEX IF NOT EXISTS ux_cadence_enrollments_active ON cadence_enrollments "
+        "(org_id, cadence_id, related_id) WHERE status = 'active'"));
+  }
+  if (def.name == "opportunities") {
+    RP_RETURN_IF_ERROR(conn->ExecScript(
+        "CREATE UNIQUE INDEX IF NOT EXISTS ux_opportunities_renewal_of ON opportunities (org_id, renewal_of_id) "
+        "WHERE renewal_of_id IS NOT NULL"));
   }
   return Status::Ok();
 }

@@ -19,6 +19,8 @@ Status EnsureObjectTable(Conn* conn, const ObjectDef& def);
 
 // The schema version this binary writes (the highest migration number).
 int LatestSchemaVersion();
+// How many migrations there are (versions may leave gaps).
+int SchemaMigrationCount();
 
 // The index name for a field's (org_id, column, id) index.
 std::string IndexName(const ObjectDef& def, const FieldDef& f);

@@ -55,10 +55,58 @@ bool SearchIndex::Affects(const ObjectDef& def, const std::string& field) {
   return in(def.title_fields) || in(def.subtitle_fields) || in(def.search_fields);
 }
 
-Status SearchIndex::Index(Conn* c, const TenantScope& scope, const ObjectDef& def, const Record& rec) {
+namespace {
+thread_local SearchIndex::Batch* t_batch = nullptr;
+}  // namespace
+
+SearchIndex::Batch::Batch(Conn* c) : conn_(c), outer_(t_batch) {
+  if (c->backend() == Backend::kSqlite) t_batch = this;
+}
+
+SearchIndex::Batch::~Batch() {
+  if (t_batch == this) t_batch = outer_;
+}
+
+Status SearchIndex::Batch::Flush() {
+  if (entries_.empty()) return Status::Ok();
+  std::vector<Entry> entries;
+  entries.swap(entries_);
+  by_key_.clear();
+  // Numbers for the new entries, ascending after every number in use (the
+  // write lock is held, so nobody else takes them).
+  RP_ASSIGN_OR_RETURN(Rows top, conn_->Query("SELECT COALESCE(MAX(seq), 0) FROM search_entries"));
+  const int64_t* top_seq = top.empty() ? nullptr : std::get_if<int64_t>(&top.rows[0][0]);
+  const int64_t next = top_seq ? *top_seq : 0;
+  constexpr size_t kChunk = 500;  // rows per statement: 7 x 500 parameters, well under SQLite's limit
+  for (size_t from = 0; from < entries.size(); from += kChunk) {
+    const size_t n = std::min(kChunk, entries.size() - from);
+    std::string keys = "INSERT INTO search_entries (seq, key) VALUES ";
+    std::string rows = "INSERT INTO search_index (rowid, org_id, object, record_id, title, subtitle, body) VALUES ";
+    std::vector<Value> kp, rp;
+    kp.reserve(2 * n);
+    rp.reserve(7 * n);
+    for (size_t i = 0; i < n; ++i) {
+      Entry& e = entries[from + i];
+      const int64_t seq = next + static_cast<int64_t>(from + i) + 1;
+      keys += i ? ", (?, ?)" : "(?, ?)";
+      rows += i ? ", (?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?)";
+      kp.emplace_back(seq);
+      kp.emplace_back(e.key);
+      rp.emplace_back(seq);
+      for (Value& v : e.values) rp.push_back(std::move(v));
+    }
+    RP_ASSIGN_OR_RETURN(int64_t k, conn_->Exec(keys, kp));
+    RP_ASSIGN_OR_RETURN(int64_t r, conn_->Exec(rows, rp));
+    (void)k;
+    (void)r;
+  }
+  return Status::Ok();
+}
+
+Status SearchIndex::Index(Conn* c, const TenantScope& scope, const ObjectDef& def, const Record& rec, bool is_new) {
   if (def.title_fields.empty()) return Status::Ok();
   std::string id = ValueToString(rec.Get(def, "id"));
-  Value key{EntryKey(scope.org_id(), def.name, id)};
+  const int64_t key = EntryKey(scope.org_id(), def.name, id);
   std::string title = Join(def, rec, def.title_fields, " ");
   std::string subtitle = Join(def, rec, def.subtitle_fields, " · ");
   std::string body = Join(def, rec, def.search_fields, " ");
@@ -68,27 +116,58 @@ Status SearchIndex::Index(Conn* c, const TenantScope& scope, const ObjectDef& de
   body += " " + extra;
   if (title.empty()) title = "(no name)";
   if (c->backend() == Backend::kSqlite) {
-    auto del = c->Exec("DELETE FROM search_index WHERE rowid = ?", {key});
-    if (!del.ok()) return del.status();
+    // The entry's rowid is a sequence number from search_entries (key ->
+    // seq, appended in order): FTS5 also writes its in-memory terms out when
+    // a rowid goes down, which hashed rowids did at every other insert. A
+    // changed record's entry is deleted and written again under a new number.
+    if (!is_new) RP_RETURN_IF_ERROR(Unindex(c, scope, def, id));
+    std::vector<Value> values{Value{scope.org_id()}, Value{def.name}, Value{id},
+                              Value{std::move(title)}, Value{std::move(subtitle)}, Value{std::move(body)}};
+    if (Batch* b = t_batch; b && b->conn_ == c) {
+      b->by_key_[key] = b->entries_.size();
+      b->entries_.push_back(Batch::Entry{key, std::move(values)});
+      return Status::Ok();
+    }
+    RP_ASSIGN_OR_RETURN(Rows seq, c->Query("INSERT INTO search_entries (key) VALUES (?) RETURNING seq", {Value{key}}));
+    if (seq.size() != 1) return Status::Internal("search_entries: no sequence number returned");
+    values.insert(values.begin(), seq.rows[0][0]);
     auto ins = c->Exec(
         "INSERT INTO search_index (rowid, org_id, object, record_id, title, subtitle, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {key, Value{scope.org_id()}, Value{def.name}, Value{id}, Value{title}, Value{subtitle}, Value{body}});
+        values);
     return ins.ok() ? Status::Ok() : ins.status();
   }
   auto up = c->Exec(
       "INSERT INTO search_index (org_id, key, object, record_id, title, subtitle, body) "
       "VALUES (?, ?, ?, ?, ?, ?, to_tsvector('simple', ?)) ON CONFLICT (org_id, key) DO UPDATE SET "
       "title = excluded.title, subtitle = excluded.subtitle, body = excluded.body",
-      {Value{scope.org_id()}, key, Value{def.name}, Value{id}, Value{title}, Value{subtitle}, Value{body}});
+      {Value{scope.org_id()}, Value{key}, Value{def.name}, Value{id}, Value{title}, Value{subtitle}, Value{body}});
   return up.ok() ? Status::Ok() : up.status();
 }
 
 Status SearchIndex::Unindex(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id) {
   if (def.title_fields.empty()) return Status::Ok();
-  Value key{EntryKey(scope.org_id(), def.name, id)};
-  auto r = c->backend() == Backend::kSqlite
-               ? c->Exec("DELETE FROM search_index WHERE rowid = ?", {key})
-               : c->Exec("DELETE FROM search_index WHERE org_id = ? AND key = ?", {Value{scope.org_id()}, key});
+  const int64_t key = EntryKey(scope.org_id(), def.name, id);
+  if (c->backend() == Backend::kSqlite) {
+    if (Batch* b = t_batch; b && b->conn_ == c) {
+      // An entry of this batch not yet written: drop it.
+      if (auto it = b->by_key_.find(key); it != b->by_key_.end()) {
+        const size_t i = it->second;
+        b->by_key_.erase(it);
+        if (i + 1 != b->entries_.size()) {
+          b->entries_[i] = std::move(b->entries_.back());
+          b->by_key_[b->entries_[i].key] = i;
+        }
+        b->entries_.pop_back();
+      }
+    }
+    RP_ASSIGN_OR_RETURN(Rows seq, c->Query("DELETE FROM search_entries WHERE key = ? RETURNING seq", {Value{key}}));
+    for (const auto& row : seq.rows) {
+      RP_ASSIGN_OR_RETURN(int64_t n, c->Exec("DELETE FROM search_index WHERE rowid = ?", {row[0]}));
+      (void)n;
+    }
+    return Status::Ok();
+  }
+  auto r = c->Exec("DELETE FROM search_index WHERE org_id = ? AND key = ?", {Value{scope.org_id()}, Value{key}});
   return r.ok() ? Status::Ok() : r.status();
 }
 

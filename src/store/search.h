@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -27,7 +28,9 @@ struct SearchHit {
 class SearchIndex {
  public:
   // Adds or replaces the entry of `rec` (no-op for objects that are not searchable).
-  static Status Index(Conn* c, const TenantScope& scope, const ObjectDef& def, const Record& rec);
+  // `is_new`: the record was just created, so it has no entry to replace.
+  static Status Index(Conn* c, const TenantScope& scope, const ObjectDef& def, const Record& rec,
+                      bool is_new = false);
   // Removes the entry of record `id` (soft delete).
   static Status Unindex(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id);
   // True if a change to `field` alters the entry.
@@ -40,6 +43,36 @@ class SearchIndex {
 
   // Re-indexes every live row of the searchable objects of `org_id`.
   static Result<int64_t> Rebuild(Conn* c, const TenantScope& scope, const Catalog& cat);
+
+  // Bulk writes (imports) on SQLite. FTS5 keeps new terms in memory only
+  // until the next statement of the transaction that may need a statement
+  // savepoint (any INSERT into a table with a key): then it writes them out as
+  // a new segment. Indexed row by row inside a batch of creates, every row
+  // became a segment, a flush and a merge. While a Batch is open on a
+  // connection (on this thread), Index and Unindex on that connection keep the
+  // entries in memory, and Flush writes them all, in ascending rowid order, in
+  // a few multi-row statements at the end of the transaction. Flush must run
+  // before the commit; entries not flushed are dropped (the transaction is
+  // assumed rolled back). PostgreSQL writes through at once.
+  class Batch {
+   public:
+    explicit Batch(Conn* c);
+    ~Batch();
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+    Status Flush();
+
+   private:
+    friend class SearchIndex;
+    struct Entry {
+      int64_t key;
+      std::vector<Value> values;  // org_id, object, record_id, title, subtitle, body
+    };
+    Conn* conn_;
+    Batch* outer_;
+    std::vector<Entry> entries_;
+    std::unordered_map<int64_t, size_t> by_key_;
+  };
 };
 
 }  // namespace rapport

@@ -445,8 +445,12 @@ TEST_F(DavApi, BadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(Dav(u, "PROPFIND", home, kPropfindEtags, {{"Depth", "2"}}).status, 400);
   auto bad_report = Dav(u, "REPORT", home + "calendar/", "<C:calendar-query xmlns:C=\"urn:ietf:params:xml:ns:caldav\">");
   EXPECT_EQ(bad_report.status, 400);
-  auto unsupported = Dav(u, "REPORT", home + "calendar/", "<D:sync-collection xmlns:D=\"DAV:\"/>");
+  auto unsupported = Dav(u, "REPORT", home + "calendar/", "<D:expand-property xmlns:D=\"DAV:\"/>");
   EXPECT_EQ(unsupported.status, 403);
+  // sync-collection (RFC 6578) is supported, but needs its sync-token element.
+  auto no_token = Dav(u, "REPORT", home + "calendar/", "<D:sync-collection xmlns:D=\"DAV:\"/>");
+  EXPECT_EQ(no_token.status, 400);
+  EXPECT_NE(no_token.body.find("sync-token"), std::string::npos) << no_token.body;
   EXPECT_NE(unsupported.body.find("supported-report"), std::string::npos);
 
   std::map<std::string, std::string> vcard = {{"Content-Type", "text/vcard"}};
@@ -595,6 +599,115 @@ TEST_F(DavApi, ICalendarFeedParsedByPythonIcalendar) {
   EXPECT_EQ(anon.Request("GET", "/ical/not-a-secret.ics").status, 404);
   std::error_code ec;
   fs::remove_all(dir, ec);
+}
+
+// RFC 6578 sync-collection: the token from PROPFIND or an earlier REPORT
+// lists what changed and what left since; unknown tokens get 403
+// valid-sync-token; a limit below the number of changes gets 507.
+TEST_F(DavApi, SyncCollectionReportsChangesAndDeletionsSinceAToken) {
+  User u = MakeUser("sync@example.com");
+  User other = MakeUser("sync.other@example.com");
+  Api rep(server_->port(), u.token);
+  const std::string coll = "/dav/home/" + u.id + "/contacts/";
+  std::string a = rep.Post("/api/v1/contacts", {{"last_name", "Lovelace"}}).json()["id"];
+  std::string b = rep.Post("/api/v1/contacts", {{"last_name", "Babbage"}}).json()["id"];
+  std::regex token_re("<d:sync-token>([^<]+)</d:sync-token>");
+  auto token_of = [&](const std::string& body) {
+    std::smatch m;
+    return std::regex_search(body, m, token_re) ? m[1].str() : std::string();
+  };
+  auto sync = [&](const User& who, const std::string& path, const std::string& token, const std::string& extra = "") {
+    return Dav(who, "REPORT", path,
+               "<?xml version=\"1.0\"?><d:sync-collection xmlns:d=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:carddav\">"
+               "<d:sync-token>" + token + "</d:sync-token><d:sync-level>1</d:sync-level>" + extra +
+                   "<d:prop><d:getetag/><C:address-data/></d:prop></d:sync-collection>");
+  };
+
+  // The collection advertises the report and hands out a token by PROPFIND.
+  auto pf = Dav(u, "PROPFIND", coll,
+                "<d:propfind xmlns:d=\"DAV:\"><d:prop><d:sync-token/><d:supported-report-set/></d:prop></d:propfind>",
+                {{"Depth", "0"}});
+  ASSERT_EQ(pf.status, 207) << pf.body;
+  EXPECT_NE(pf.body.find("<d:sync-collection/>"), std::string::npos) << pf.body;
+  std::string t0 = token_of(pf.body);
+  ASSERT_EQ(t0.rfind("https://rapport.invalid/ns/sync/", 0), 0u) << pf.body;
+  // allprop does not carry it (RFC 6578 4).
+  EXPECT_EQ(Dav(u, "PROPFIND", coll, "", {{"Depth", "0"}}).body.find("sync-token"), std::string::npos);
+
+  // Initial sync: every member, and the same token for the same state.
+  auto first = sync(u, coll, "");
+  ASSERT_EQ(first.status, 207) << first.body;
+  EXPECT_NE(first.body.find(coll + a + ".vcf"), std::string::npos);
+  EXPECT_NE(first.body.find(coll + b + ".vcf"), std::string::npos);
+  EXPECT_NE(first.body.find("FN:Lovelace"), std::string::npos) << first.body;
+  EXPECT_EQ(token_of(first.body), t0);
+
+  // Changes on the server: one edited, one deleted, one created.
+  ASSERT_EQ(rep.Patch("/api/v1/contacts/" + a, {{"title", "Analyst"}}).status, 200);
+  ASSERT_EQ(rep.Delete("/api/v1/contacts/" + b).status, 200);
+  std::string c = rep.Post("/api/v1/contacts", {{"last_name", "Hopper"}}).json()["id"];
+  auto delta = sync(u, coll, t0);
+  ASSERT_EQ(delta.status, 207) << delta.body;
+  std::string t1 = token_of(delta.body);
+  EXPECT_NE(t1, t0);
+  EXPECT_NE(delta.body.find("<d:href>" + coll + a + ".vcf</d:href><d:propstat><d:prop><d:getetag>&quot;2&quot;"),
+            std::string::npos)
+      << delta.body;
+  EXPECT_NE(delta.body.find("TITLE:Analyst"), std::string::npos);
+  EXPECT_NE(delta.body.find(coll + c + ".vcf"), std::string::npos);
+  EXPECT_NE(delta.body.find("<d:href>" + coll + b + ".vcf</d:href><d:status>HTTP/1.1 404 Not Found</d:status>"),
+            std::string::npos)
+      << delta.body;
+  // Nothing since: no responses, the same token.
+  auto none = sync(u, coll, t1);
+  ASSERT_EQ(none.status, 207);
+  EXPECT_EQ(none.body.find("<d:response>"), std::string::npos) << none.body;
+  EXPECT_EQ(token_of(none.body), t1);
+  // The old token still works (states are kept) and still sees the same delta.
+  EXPECT_NE(sync(u, coll, t0).body.find(coll + b + ".vcf</d:href><d:status>HTTP/1.1 404"), std::string::npos);
+
+  // A record given to someone else leaves the collection too.
+  std::string other_id = other.id;
+  ASSERT_EQ(api_->Patch("/api/v1/contacts/" + c, {{"owner_id", other_id}}).status, 200);
+  auto moved = sync(u, coll, t1);
+  EXPECT_NE(moved.body.find("<d:href>" + coll + c + ".vcf</d:href><d:status>HTTP/1.1 404"), std::string::npos)
+      << moved.body;
+
+  // Calendar collection: an event enters, then leaves when deleted.
+  const std::string cal = "/dav/home/" + u.id + "/calendar/";
+  auto cal0 = Dav(u, "REPORT", cal,
+                  "<d:sync-collection xmlns:d=\"DAV:\"><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><d:getetag/>"
+                  "</d:prop></d:sync-collection>");
+  ASSERT_EQ(cal0.status, 207) << cal0.body;
+  std::string ct = token_of(cal0.body);
+  std::string ev = rep.Post("/api/v1/activities", {{"type", "meeting"}, {"subject", "Demo"},
+                                                   {"due_at", "2026-12-01T10:00:00Z"}})
+                       .json()["id"];
+  auto cal1 = Dav(u, "REPORT", cal,
+                  "<d:sync-collection xmlns:d=\"DAV:\"><d:sync-token>" + ct +
+                      "</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>");
+  EXPECT_NE(cal1.body.find(cal + ev + ".ics</d:href><d:propstat>"), std::string::npos) << cal1.body;
+  // A contacts token means nothing to the calendar.
+  EXPECT_EQ(sync(u, cal, t1).status, 403);
+
+  // Unknown, foreign and malformed tokens: 403 valid-sync-token.
+  auto unknown = sync(u, coll, "https://rapport.invalid/ns/sync/00000000000000000000000000000000");
+  EXPECT_EQ(unknown.status, 403);
+  EXPECT_NE(unknown.body.find("<d:valid-sync-token/>"), std::string::npos) << unknown.body;
+  EXPECT_EQ(sync(u, coll, "not-a-token").status, 403);
+  std::string others = token_of(sync(other, "/dav/home/" + other.id + "/contacts/", "").body);
+  ASSERT_FALSE(others.empty());
+  EXPECT_EQ(sync(u, coll, others).status, 403);  // tokens are per user
+  // Bad sync-level: 400; a limit below the number of changes: 507.
+  EXPECT_EQ(Dav(u, "REPORT", coll,
+                "<d:sync-collection xmlns:d=\"DAV:\"><d:sync-token/><d:sync-level>2</d:sync-level><d:prop><d:getetag/>"
+                "</d:prop></d:sync-collection>")
+                .status,
+            400);
+  auto limited = sync(u, coll, t0, "<d:limit><d:nresults>1</d:nresults></d:limit>");
+  EXPECT_EQ(limited.status, 507) << limited.body;
+  EXPECT_NE(limited.body.find("number-of-matches-within-limits"), std::string::npos);
+  EXPECT_EQ(sync(u, coll, t0, "<d:limit><d:nresults>10</d:nresults></d:limit>").status, 207);
 }
 
 }  // namespace

@@ -308,19 +308,40 @@ TEST_F(FormsApi, DoubleOptInKeepsTheLeadUnconfirmedUntilTheEmailedLinkIsOpened) 
   std::string link = body.substr(at + std::string("http://127.0.0.1").size());
   link = link.substr(0, link.find_first_of(" \n"));
 
+  // Opening the link (what a mail scanner does too) only shows a button
+  // that posts back to the same link; the lead stays unconfirmed.
   Client anon(server_->port());
-  auto ok = anon.Request("GET", link);
+  for (int i = 0; i < 2; ++i) {
+    auto page = anon.Request("GET", link);
+    EXPECT_EQ(page.status, 200) << page.body;
+    EXPECT_TRUE(Contains(page.body, "<form method=\"post\" action=\"" + link + "\">")) << page.body;
+    EXPECT_TRUE(Contains(page.body, "Confirm my e-mail address"));
+  }
+  EXPECT_EQ(Send("GET", link, "", "", {{"Accept", "application/json"}}).json()["status"], "pending");
+  json waiting = api_->Get("/api/v1/leads/" + lead_id).json();
+  EXPECT_EQ(waiting["status"], "unconfirmed") << "a GET must not confirm";
+  EXPECT_TRUE(waiting["opt_in_confirmed_at"].is_null());
+  EXPECT_EQ(Send("PUT", link, "", "").status, 404);
+
+  // The button's POST confirms: no session, no CSRF token, only the link's secret.
+  auto ok = Send("POST", link, "application/x-www-form-urlencoded", "");
   EXPECT_EQ(ok.status, 200) << ok.body;
-  EXPECT_TRUE(Contains(ok.body, "confirmed"));
+  EXPECT_TRUE(Contains(ok.body, "is confirmed"));
   json lead = api_->Get("/api/v1/leads/" + lead_id).json();
   EXPECT_EQ(lead["status"], "new");
   EXPECT_FALSE(lead["opt_in_confirmed_at"].is_null());
-  auto again = anon.Request("GET", link);
+  auto again = Send("POST", link, "", "");
   EXPECT_EQ(again.status, 200);
   EXPECT_TRUE(Contains(again.body, "already"));
+  auto after = anon.Request("GET", link);
+  EXPECT_EQ(after.status, 200);
+  EXPECT_TRUE(Contains(after.body, "already"));
+  EXPECT_FALSE(Contains(after.body, "<form")) << "no button once confirmed";
   std::string forged = link.substr(0, link.rfind('.') + 1) + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
   EXPECT_EQ(anon.Request("GET", forged).status, 404);
+  EXPECT_EQ(Send("POST", forged, "", "").status, 404);
   EXPECT_EQ(anon.Request("GET", "/f/confirm/garbage").status, 404);
+  EXPECT_EQ(Send("POST", "/f/confirm/garbage", "", "").status, 404);
 
   // Only administrators read the outbox.
   auto user = api_->Post("/api/v1/users", {{"email", "doirep@example.com"}, {"name", "Rep"}, {"role", "rep"}});
@@ -328,6 +349,96 @@ TEST_F(FormsApi, DoubleOptInKeepsTheLeadUnconfirmedUntilTheEmailedLinkIsOpened) 
   std::string token = server_->Cli("token create --email doirep@example.com");
   Api rep(server_->port(), token.substr(0, token.find('\n')));
   EXPECT_EQ(rep.Get("/api/v1/email_outbox").status, 403);
+}
+
+// Every $ref of `j` names something `doc` defines.
+void ExpectRefsResolve(const json& doc, const json& j, const std::string& where) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() == "$ref" && it.value().is_string()) {
+        std::string ref = it.value();
+        ASSERT_EQ(ref.rfind("#/components/", 0), 0u) << where << ": " << ref;
+        std::string rest = ref.substr(std::string("#/components/").size());
+        std::string kind = rest.substr(0, rest.find('/')), name = rest.substr(rest.find('/') + 1);
+        EXPECT_TRUE(doc["components"][kind].contains(name)) << where << " refers to missing " << ref;
+      } else {
+        ExpectRefsResolve(doc, it.value(), where + "/" + it.key());
+      }
+    }
+  } else if (j.is_array()) {
+    for (const auto& e : j) ExpectRefsResolve(doc, e, where);
+  }
+}
+
+TEST_F(FormsApi, OpenApiDescribesTheLeadGenerationEndpoints) {
+  Client anon(server_->port());
+  auto r = anon.Request("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  json doc = r.json();
+  const json& paths = doc["paths"];
+  // path -> methods that must be described, each with a success response
+  const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
+      {"/api/v1/forms", {"get", "post"}},
+      {"/api/v1/forms/{id}", {"get", "patch", "delete"}},
+      {"/api/v1/email_outbox", {"get"}},
+      {"/f/{key}", {"get", "post"}},
+      {"/f/confirm/{token}", {"get", "post"}},
+      {"/api/v1/leads/status_flow", {"get"}},
+      {"/api/v1/leads/{id}/convert", {"get", "post"}},
+      {"/api/v1/leads/{id}/matches", {"get"}},
+      {"/api/v1/leads/rescore", {"post"}},
+      {"/api/v1/leads/{id}/enrich", {"post"}},
+      {"/api/v1/leads/{id}/assign", {"post"}},
+      {"/api/v1/leads/{id}/assignments", {"get"}},
+      {"/api/v1/campaigns/{id}/members", {"get", "post"}},
+      {"/api/v1/campaigns/{id}/members/remove", {"post"}},
+      {"/api/v1/campaigns/{id}/members/{member_id}", {"delete"}},
+      {"/api/v1/campaigns/{id}/mailing.csv", {"get"}},
+      {"/api/v1/campaigns/{id}/call_list/next", {"get"}},
+      {"/api/v1/campaigns/{id}/call_list/{member_id}/outcome", {"post"}},
+      {"/api/v1/enrichment/companies", {"get", "post"}},
+      {"/api/v1/score_models", {"get"}},
+      {"/api/v1/score_models/train", {"post"}},
+      {"/api/v1/reports/first_response", {"get"}},
+      {"/api/v1/notifications", {"get"}},
+      {"/api/v1/notifications/{id}/read", {"post"}},
+      {"/api/v1/imports", {"get", "post"}},
+      {"/api/v1/imports/{id}", {"get"}},
+      {"/api/v1/imports/{id}/undo", {"post"}},
+      {"/api/v1/imports/{id}/resume", {"post"}},
+      {"/api/v1/settings", {"get", "patch"}},
+      {"/api/v1/scoring_rules", {"get", "post"}},
+      {"/api/v1/assignment_rules", {"get", "post"}},
+  };
+  for (const auto& [path, methods] : expected) {
+    ASSERT_TRUE(paths.contains(path)) << "missing path " << path;
+    for (const auto& m : methods) {
+      ASSERT_TRUE(paths[path].contains(m)) << "missing " << m << " " << path;
+      const json& responses = paths[path][m]["responses"];
+      bool success = false;
+      for (auto it = responses.begin(); it != responses.end(); ++it) success = success || it.key()[0] == '2' || it.key()[0] == '3';
+      EXPECT_TRUE(success) << m << " " << path << " has no success response";
+    }
+  }
+  // Request and response schemas of the custom operations.
+  auto body_schema = [&](const std::string& path, const std::string& m) {
+    return paths[path][m]["requestBody"]["content"]["application/json"]["schema"];
+  };
+  EXPECT_EQ(body_schema("/api/v1/leads/{id}/convert", "post")["$ref"], "#/components/schemas/ConvertRequest");
+  EXPECT_EQ(body_schema("/api/v1/campaigns/{id}/call_list/{member_id}/outcome", "post")["$ref"],
+            "#/components/schemas/CallOutcomeRequest");
+  EXPECT_EQ(body_schema("/api/v1/forms", "post")["$ref"], "#/components/schemas/WebFormCreate");
+  const json& schemas = doc["components"]["schemas"];
+  EXPECT_EQ(schemas["CallOutcomeRequest"]["properties"]["outcome"]["enum"].size(), 6u);
+  EXPECT_TRUE(schemas["ConvertRequest"]["properties"].contains("create_opportunity"));
+  EXPECT_TRUE(schemas["ConvertMatches"]["properties"].contains("accounts"));
+  EXPECT_TRUE(schemas["NextCall"]["properties"].contains("retry_later"));
+  EXPECT_TRUE(schemas["WebForm"]["properties"].contains("embed"));
+  EXPECT_TRUE(schemas["Settings"]["properties"].contains("call_retry_hours"));
+  EXPECT_EQ(paths["/f/{key}"]["post"]["security"], json::array()) << "public forms need no sign-in";
+  EXPECT_TRUE(paths["/f/confirm/{token}"]["get"]["summary"].get<std::string>().find("changes nothing") != std::string::npos);
+  ExpectRefsResolve(doc, doc["paths"], "paths");
+  ExpectRefsResolve(doc, doc["components"], "components");
 }
 
 }  // namespace

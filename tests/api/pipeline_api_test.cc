@@ -64,6 +64,42 @@ TEST_F(PipelineApi, ExitCriteriaBlockForwardMovesAndNameWhatIsMissing) {
   EXPECT_EQ(ok["forecast_category"], "commit");
 }
 
+TEST_F(PipelineApi, BlockedMovesCarryMachineReadableDetails) {
+  auto c = api_->Post("/api/v1/opportunities", {{"name", "Details deal"}, {"stage_id", stage_["Needs analysis"]}});
+  ASSERT_EQ(c.status, 201) << c.body;
+  std::string id = c.json()["id"];
+  json e = Move(id, "Proposal");
+  ASSERT_EQ(last_status_, 422) << e.dump();
+  // The message stays for people; details list what is missing for programs.
+  EXPECT_EQ(e["error"]["code"], "unprocessable");
+  EXPECT_NE(e["error"]["message"].get<std::string>().find("cannot leave 'Needs analysis'"), std::string::npos);
+  json d = e["error"]["details"];
+  ASSERT_TRUE(d.is_object()) << e.dump();
+  EXPECT_EQ(d["missing_fields"], json({"amount", "contact_id"})) << e.dump();
+  EXPECT_EQ(d["missing_activities"], json::array()) << e.dump();
+  EXPECT_EQ(d["from_stage"], json({"Needs analysis"}));
+
+  auto contact = api_->Post("/api/v1/contacts", {{"last_name", "Details"}});
+  ASSERT_EQ(Move(id, "Proposal", {{"amount", 10}, {"contact_id", contact.json()["id"]}})["stage_id"], stage_["Proposal"]);
+  e = Move(id, "Negotiation");
+  ASSERT_EQ(last_status_, 422);
+  EXPECT_EQ(e["error"]["details"]["missing_fields"], json({"close_date"})) << e.dump();
+  EXPECT_EQ(e["error"]["details"]["missing_activities"], json({"meeting"})) << e.dump();
+
+  // Won and lost without a reason: the reason is what is missing.
+  e = Move(id, "Closed lost");
+  ASSERT_EQ(last_status_, 422);
+  EXPECT_EQ(e["error"]["field"], "close_reason");
+  EXPECT_EQ(e["error"]["details"]["missing_fields"], json({"close_reason"}));
+  EXPECT_EQ(e["error"]["details"]["to_kind"], json({"lost"}));
+  EXPECT_EQ(api_->Get("/api/v1/opportunities/" + id).json()["stage_id"], stage_["Proposal"]);
+
+  // Other errors keep the plain shape.
+  auto bad = api_->Patch("/api/v1/opportunities/" + id, {{"amount", "lots"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_FALSE(bad.json()["error"].contains("details")) << bad.body;
+}
+
 TEST_F(PipelineApi, WonAndLostNeedAReasonAndLostDealsReopen) {
   auto c = api_->Post("/api/v1/opportunities", {{"name", "Closing deal"}, {"amount", 900}});
   ASSERT_EQ(c.status, 201);

@@ -20,6 +20,7 @@
 #include "store/metadata.h"
 #include "store/records.h"
 #include "store/schema.h"
+#include "store/search.h"
 
 namespace rapport {
 namespace {
@@ -319,8 +320,44 @@ TEST_P(ImportStoreTest, NotAnImportableFileIsRefusedAndNothingIsWritten) {
   ASSERT_FALSE(empty.ok());
 }
 
+// Search entries of an import are written together at the end of each batch
+// (store/search.h, docs/decisions/019): every created record is found once,
+// a record the same file updates keeps one entry with its new words, and an
+// undone import leaves no entry behind.
+TEST_P(ImportStoreTest, ImportedRecordsAreSearchableOnceEachAndUndoRemovesThem) {
+  std::string csv = "source_ref,last_name,company\n";
+  for (int i = 0; i < 1200; ++i) csv += "S" + std::to_string(i) + ",Quillfeather" + std::to_string(i) + ",Acme\n";
+  csv += "S7,Quillfeather7,Zanzibarco\n";  // the same file changes a record it created
+  ImportOptions o;
+  o.upsert_key = "source_ref";
+  o.batch_rows = 500;
+  auto r = Import("leads", File(csv), o);
+  RP_ASSERT_OK(r);
+  EXPECT_EQ(r->counts.created, 1200);
+  EXPECT_EQ(r->counts.updated, 1);
+  auto find = [&](const std::string& words) {
+    auto hits = SearchIndex::Search(conn(), *scope_, *cat_, words, 50);
+    EXPECT_TRUE(hits.ok()) << hits.status().ToString();
+    return hits.ok() ? hits->size() : size_t{0};
+  };
+  EXPECT_EQ(find("Quillfeather1199"), 1u);
+  EXPECT_EQ(find("Zanzibarco"), 1u) << "the entry has the updated company";
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM search_index WHERE org_id = ? AND object = 'leads'", {Value{org_}}), 1200)
+      << "one entry per lead, not one per write";
+  if (conn()->backend() == Backend::kSqlite) {
+    EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM search_entries"),
+              QueryInt("SELECT COUNT(*) FROM search_index"))
+        << "every entry has its number";
+  }
+  auto u = Importer::Undo(conn(), *scope_, *cat_, r->import_id);
+  RP_ASSERT_OK(u);
+  EXPECT_EQ(find("Quillfeather1199"), 0u);
+  EXPECT_EQ(find("Zanzibarco"), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportStoreTest, testing::Values(Backend::kSqlite, Backend::kPostgres),
                          BackendParamName);
 
 }  // namespace
 }  // namespace rapport
+

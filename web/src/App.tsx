@@ -8,6 +8,7 @@ import { ListPage } from './lists/ListPage';
 import { RecordPage } from './records/RecordPage';
 import { MyDay } from './myday/MyDay';
 import { CasesPage } from './cases/CasesPage';
+import { MyFeedPage } from './team/MyFeedPage'; // issue 5: team selling
 
 // The board (with dnd-kit) and the admin pages load on first use: the first
 // screen a rep opens downloads less.
@@ -33,6 +34,7 @@ export function App() {
           <Route key={`${o}-id`} path={`/${o}/:id`} element={<RecordPage key={o} object={o} />} />,
         ])}
         <Route path="/pipeline" element={<PipelineBoard />} />
+        <Route path="/following" element={<MyFeedPage />} />
         <Route path="/admin/*" element={<AdminPage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>

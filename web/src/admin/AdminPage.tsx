@@ -14,6 +14,10 @@ import { humanize } from '../lib/format';
 import { LIST_OBJECTS, objectConfig } from '../lib/objects';
 import { NewRecordDialog } from '../records/NewRecordDialog';
 import { StagesTab } from './StagesTab';
+import { FormsAdmin } from '../leads/FormsAdmin';
+import { ScoringAdmin } from '../leads/ScoringAdmin';
+import { AssignmentAdmin } from '../leads/AssignmentAdmin';
+import { CadencesAdmin } from '../cadences/CadencesAdmin'; // issue 5: follow-up cadences
 
 export function AdminPage() {
   const me = useMe();
@@ -35,6 +39,10 @@ export function AdminPage() {
         <NavLink to="/admin/roles">Roles</NavLink>
         <NavLink to="/admin/fields">Custom fields</NavLink>
         <NavLink to="/admin/stages">Pipelines</NavLink>
+        <NavLink to="/admin/forms">Web forms</NavLink>
+        <NavLink to="/admin/lead-scoring">Lead scoring</NavLink>
+        <NavLink to="/admin/lead-assignment">Lead assignment</NavLink>
+        <NavLink to="/admin/cadences">Cadences</NavLink>
       </nav>
       <Routes>
         <Route index element={<Navigate to="users" replace />} />
@@ -43,6 +51,10 @@ export function AdminPage() {
         <Route path="roles" element={<RolesTab />} />
         <Route path="fields" element={<FieldsTab />} />
         <Route path="stages" element={<StagesTab />} />
+        <Route path="forms" element={<FormsAdmin />} />
+        <Route path="lead-scoring" element={<ScoringAdmin />} />
+        <Route path="lead-assignment" element={<AssignmentAdmin />} />
+        <Route path="cadences" element={<CadencesAdmin />} />
       </Routes>
     </div>
   );

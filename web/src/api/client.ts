@@ -6,12 +6,15 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | null;
-  constructor(status: number, code: string, message: string, field: string | null) {
+  /** Machine-readable details, e.g. a blocked stage move's missing_fields (issue 5). */
+  readonly details: Record<string, string[]> | null;
+  constructor(status: number, code: string, message: string, field: string | null, details: Record<string, string[]> | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
+    this.details = details;
   }
 }
 
@@ -72,12 +75,13 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     json = null;
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; field?: string | null } } | null)?.error;
+    const err = (json as { error?: { code?: string; message?: string; field?: string | null; details?: Record<string, string[]> } } | null)?.error;
     const apiErr = new ApiError(
       res.status,
       err?.code ?? 'http_' + res.status,
       err?.message ?? `The server answered ${res.status} ${res.statusText}`,
       err?.field ?? null,
+      err?.details && typeof err.details === 'object' ? err.details : null,
     );
     const isAuthCall = path.startsWith('/auth/login') || path.startsWith('/auth/me') || path.startsWith('/auth/password');
     if (res.status === 401 && !isAuthCall) listeners.forEach((l) => l('signed_out'));

@@ -73,7 +73,7 @@ export interface HistoryEntry {
   id: string;
   at: string;
   user_id: string | null;
-  action: 'create' | 'update' | 'delete' | 'restore';
+  action: 'create' | 'update' | 'delete' | 'restore' | 'team_add' | 'team_change' | 'team_remove'; // team_*: issue 5
   field: string | null;
   old_value: unknown;
   new_value: unknown;

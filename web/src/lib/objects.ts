@@ -23,7 +23,7 @@ export const OBJECTS: Record<string, ObjectConfig> = {
     name: 'leads',
     singular: 'Lead',
     plural: 'Leads',
-    columns: ['last_name', 'first_name', 'company', 'email', 'status', 'source', 'owner_id', 'created_at'],
+    columns: ['last_name', 'first_name', 'company', 'email', 'status', 'score', 'source', 'owner_id', 'created_at'],
     searchField: 'last_name',
     searchLabel: 'Last name starts with…',
     defaultSort: '-created_at',

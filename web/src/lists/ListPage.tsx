@@ -18,6 +18,7 @@ import { ColumnChooser } from './ColumnChooser';
 import { SavedViews, viewToState } from './SavedViews';
 import { BulkBar } from './BulkBar';
 import { NewRecordDialog } from '../records/NewRecordDialog';
+import { ScoreCell } from '../leads/ScoreCell';
 
 export function ListPage({ object }: { object: string }) {
   const cfg = objectConfig(object);
@@ -297,6 +298,8 @@ function Row({
             <Link to={recordPath(object, record.id)} className="row-link">
               {record[f.name] === null || record[f.name] === undefined || record[f.name] === '' ? title : <FieldValue field={f} value={record[f.name]} record={record} />}
             </Link>
+          ) : object === 'leads' && f.name === 'score' ? (
+            <ScoreCell record={record} />
           ) : (
             <FieldValue field={f} value={record[f.name]} record={record} />
           )}

@@ -32,7 +32,8 @@ import { useMe } from '../auth/AuthContext';
 import { formatDate, formatMoney, initials } from '../lib/format';
 import { formatAmounts, sumRecords, totalsByGroup, type GroupTotals } from '../lib/totals';
 import { Icon } from '../components/Icon';
-import { describeMissing, parseBlockedMove } from './blocked';
+import { blockedFromError, describeMissing, onlyNeedsReason } from './blocked';
+import { CloseReasonDialog, type CloseReason } from './CloseReasonDialog';
 
 /** The opportunities' default currency (the field's default in the catalogue). */
 const DEFAULT_CURRENCY = 'EUR';
@@ -95,6 +96,8 @@ export function PipelineBoard() {
   });
   const [blocked, setBlocked] = useState<{ id: string; to: string; missing: string[]; other: string | null; from: string | null } | null>(null);
   const oppFields = useFields('opportunities');
+  // A drop on a won or lost stage waits for the reason (issue 5).
+  const [closing, setClosing] = useState<{ card: RecordData; toStage: string; kind: 'won' | 'lost'; error: string | null; busy: boolean } | null>(null);
 
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
@@ -117,9 +120,10 @@ export function PipelineBoard() {
     return { object: 'opportunities', filters: [...baseFilters, `stage_id:eq:${stageId}`], sort: 'close_date', limit: 25 };
   }
 
-  async function moveCard(card: RecordData, toStage: string) {
+  /** Moves a card; resolves false when the server refused (the card is back where it was). */
+  async function moveCard(card: RecordData, toStage: string, reason?: CloseReason): Promise<boolean> {
     const from = String(card.stage_id);
-    if (from === toStage) return;
+    if (from === toStage) return true;
     const fromKey = listKey(specFor(from));
     const toKey = listKey(specFor(toStage));
     await Promise.all([qc.cancelQueries({ queryKey: fromKey }), qc.cancelQueries({ queryKey: toKey })]);
@@ -132,21 +136,30 @@ export function PipelineBoard() {
       d ? { ...d, pages: d.pages.map((p, i) => (i === 0 ? { ...p, data: [moved, ...p.data] } : p)) } : d,
     );
     try {
-      const saved = await api.patch<RecordData>(`/opportunities/${card.id}`, { stage_id: toStage }, card.version);
+      const saved = await api.patch<RecordData>(`/opportunities/${card.id}`, { stage_id: toStage, ...(reason ?? {}) }, card.version);
       primeRecord(qc, 'opportunities', saved);
       qc.setQueryData(['record', 'opportunities', saved.id], saved);
       qc.setQueryData<InfiniteData<Page>>(toKey, (d) => d && { ...d, pages: d.pages.map((p) => ({ ...p, data: p.data.map((r) => (r.id === saved.id ? saved : r)) })) });
       toast.show(`“${card.name}” moved to ${stageName(toStage)}`);
+      return true;
     } catch (e) {
       // The card snaps back where it was.
       qc.setQueryData(fromKey, before.from);
       qc.setQueryData(toKey, before.to);
       if (isApiError(e, 422)) {
-        const b = parseBlockedMove(e.message, e.field);
+        const b = blockedFromError(e.message, e.field, e.details);
+        const kind = stageKind(toStage);
+        if (!reason && onlyNeedsReason(b) && (kind === 'won' || kind === 'lost')) {
+          setClosing({ card, toStage, kind, error: null, busy: false });
+          return false;
+        }
+        setClosing(null);
         setBlocked({ id: card.id, to: stageName(toStage), missing: describeMissing(b, oppFields), other: b.other, from: b.from });
-        return;
+        return false;
       }
+      setClosing(null);
       toast.show(isApiError(e, 412) ? `“${card.name}” was changed by someone else; the board is reloaded. Try again.` : errorMessage(e), { kind: 'error' });
+      return false;
     } finally {
       void qc.invalidateQueries({ queryKey: fromKey });
       void qc.invalidateQueries({ queryKey: toKey });
@@ -161,7 +174,25 @@ export function PipelineBoard() {
   function onDragEnd(e: DragEndEvent) {
     setActiveCard(null);
     const card = e.active.data.current?.record as RecordData | undefined;
-    if (card && e.over) void moveCard(card, String(e.over.id));
+    if (!card || !e.over) return;
+    const to = String(e.over.id);
+    const kind = stageKind(to);
+    if ((kind === 'won' || kind === 'lost') && String(card.stage_id) !== to) {
+      setBlocked(null);
+      setClosing({ card, toStage: to, kind, error: null, busy: false });
+      return;
+    }
+    void moveCard(card, to);
+  }
+
+  function stageKind(id: string): string {
+    return String(stages.data?.find((s) => s.id === id)?.kind ?? 'open');
+  }
+
+  async function submitClose(r: CloseReason) {
+    if (!closing) return;
+    setClosing({ ...closing, busy: true, error: null });
+    if (await moveCard(closing.card, closing.toStage, r)) setClosing(null);
   }
 
   function setParam(k: string, v: string) {
@@ -252,6 +283,16 @@ export function PipelineBoard() {
         </div>
         <DragOverlay dropAnimation={null}>{activeCard ? <CardBody card={activeCard} overlay /> : null}</DragOverlay>
       </DndContext>
+      <CloseReasonDialog
+        open={closing !== null}
+        kind={closing?.kind ?? 'won'}
+        dealName={String(closing?.card.name ?? '')}
+        stageName={closing ? stageName(closing.toStage) : ''}
+        error={closing?.error ?? null}
+        busy={closing?.busy ?? false}
+        onSubmit={(r) => void submitClose(r)}
+        onCancel={() => setClosing(null)}
+      />
     </div>
   );
 }

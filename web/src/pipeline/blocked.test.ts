@@ -1,4 +1,4 @@
-import { describeMissing, parseBlockedMove } from './blocked';
+import { blockedFromError, describeMissing, onlyNeedsReason, parseBlockedMove } from './blocked';
 import type { Field } from '../api/types';
 
 const f = (name: string, label: string): Field => ({ name, label, type: 'text', required: false, read_only: false, custom: false, indexed: false });
@@ -30,5 +30,31 @@ describe('blocked move shown on the record page', () => {
     const b = parseBlockedMove("Cannot leave 'Qualify' yet: missing fields: close_date");
     expect(b.from).toBe('Qualify');
     expect(b.fields).toEqual(['close_date']);
+  });
+});
+
+describe('blocked moves from the 422 details', () => {
+  it('prefers the details over the message', () => {
+    const b = blockedFromError("stage_id: cannot leave 'Qualify' yet: whatever the words", 'amount', {
+      missing_fields: ['amount'],
+      missing_activities: ['meeting'],
+      from_stage: ['Qualify'],
+    });
+    expect(b).toEqual({ from: 'Qualify', fields: ['amount'], activities: ['meeting'], other: null });
+    expect(describeMissing(b, [f('amount', 'Amount')])).toEqual(['Amount', 'a completed meeting']);
+    expect(onlyNeedsReason(b)).toBe(false);
+  });
+  it('knows when only the won/lost reason is missing', () => {
+    const b = blockedFromError('close_reason: a won deal needs a reason', 'close_reason', {
+      missing_fields: ['close_reason'],
+      missing_activities: [],
+      to_kind: ['won'],
+    });
+    expect(onlyNeedsReason(b)).toBe(true);
+    expect(describeMissing(b, [])).toEqual(['a won/lost reason']);
+  });
+  it('falls back to the message without details', () => {
+    const b = blockedFromError("stage_id: cannot leave 'Demo' yet: missing activities: call", 'stage_id', null);
+    expect(b).toEqual({ from: 'Demo', fields: [], activities: ['call'], other: null });
   });
 });

@@ -1,11 +1,13 @@
 // The account 360's health strip: open cases (and how many broke their
 // SLA), last contact, won revenue and open pipeline per currency, the next
-// deal to close. Counts and dates from GET /accounts/{id}/health; money from
+// deal to close and the next renewal (issue 5). Counts and dates from GET
+// /accounts/{id}/health; money from
 // the opportunities aggregate grouped by currency, so currencies never mix.
 import { useQuery } from '@tanstack/react-query';
 import { api, errorMessage } from '../api/client';
 import type { AggregateRow } from '../api/types';
-import { formatDate, formatRelative } from '../lib/format';
+import { Link } from 'react-router';
+import { formatDate, formatMoney, formatRelative } from '../lib/format';
 import { formatAmounts, totalsByGroup, type CurrencyAmount } from '../lib/totals';
 
 export interface AccountHealthData {
@@ -17,6 +19,14 @@ export interface AccountHealthData {
   open_pipeline: Array<{ currency: string | null; amount: number }>;
   next_close_date: string | null;
   last_contact_at: string | null;
+  /** The won contract that ends next, and its renewal deal once created (issue 5). */
+  next_renewal: {
+    date: string;
+    amount: number | null;
+    currency: string | null;
+    opportunity_id: string;
+    renewal_opportunity_id: string | null;
+  } | null;
 }
 
 function useByCurrency(accountId: string, kind: 'won' | 'open') {
@@ -77,8 +87,25 @@ export function AccountHealth({ accountId }: { accountId: string }) {
             <dd>{money(open)}</dd>
           </div>
           <div>
-            <dt>Next renewal / close</dt>
+            <dt>Next close</dt>
             <dd>{h ? (h.next_close_date ? formatDate(h.next_close_date) : 'None planned') : '…'}</dd>
+          </div>
+          <div data-testid="next-renewal">
+            <dt>Next renewal</dt>
+            <dd>
+              {h ? (
+                h.next_renewal ? (
+                  <Link to={`/opportunities/${h.next_renewal.renewal_opportunity_id ?? h.next_renewal.opportunity_id}`}>
+                    {formatDate(h.next_renewal.date)}
+                    {h.next_renewal.amount != null ? ` · ${formatMoney(h.next_renewal.amount, h.next_renewal.currency)}` : ''}
+                  </Link>
+                ) : (
+                  'None'
+                )
+              ) : (
+                '…'
+              )}
+            </dd>
           </div>
         </dl>
       )}

@@ -12,6 +12,7 @@ import { RefLink } from '../components/RefLink';
 import { useToast } from '../components/Toast';
 import { formatMoney, humanize } from '../lib/format';
 import { lineTotal, linesEditable, quoteActions, type QuoteAction } from '../lib/quotes';
+import '../pipeline/sales.css';
 
 function num(v: unknown): number {
   const n = Number(v);
@@ -168,6 +169,15 @@ function QuoteEditor({ quote, quotesKey, onSelect }: { quote: RecordData; quotes
         </div>
         <span className={`pill pill-q-${status}`} data-testid="quote-status">
           {humanize(status)}
+        </span>
+        {/* The printable quote (issue 5): the PDF to print or send, the same document as a web page. */}
+        <span className="quote-print">
+          <a className="btn sm" href={`/api/v1/quotes/${quote.id}/document.pdf`} target="_blank" rel="noopener" data-testid="quote-print">
+            <Icon name="download" size={14} /> Print / PDF
+          </a>
+          <a className="btn link sm" href={`/api/v1/quotes/${quote.id}/document.html`} target="_blank" rel="noopener">
+            HTML
+          </a>
         </span>
       </div>
       <ApprovalNote quote={quote} status={status} threshold={threshold} maxDiscount={maxDiscount} />

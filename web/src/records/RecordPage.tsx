@@ -16,13 +16,22 @@ import { pushRecent } from '../lib/recent';
 import { ConflictDialog } from './ConflictDialog';
 import { InlineField } from './InlineField';
 import { RelatedList } from './RelatedList';
-import { StagePath } from './StagePath';
+import { DealStage } from '../pipeline/DealStage';
 import { Timeline } from './Timeline';
 import { useRecordEditor } from './useRecordEditor';
 import { AccountHealth } from './AccountHealth';
 import { QuoteBuilder } from './QuoteBuilder';
 import { SlaBadge } from '../cases/SlaBadge';
 import { describeMissing, parseBlockedMove } from '../pipeline/blocked';
+import { LeadPanel } from '../leads/LeadPanel';
+import { TeamPanel } from '../team/TeamPanel'; // issue 5: team selling
+import { FollowButton } from '../team/FollowButton';
+import { RecordFeed } from '../team/Feed';
+import { CADENCE_OBJECTS, CadencePanel } from '../cadences/CadencePanel'; // issue 5: cadences
+
+/** Issue 5: records with teams, and records one can follow. */
+const TEAM_OBJECTS = new Set(['accounts', 'opportunities']);
+const FOLLOWABLE = new Set(['accounts', 'opportunities', 'contacts', 'leads', 'cases']);
 
 /** Objects whose related records matter more than their fields (the account 360, the deal's quotes). */
 const FIRST_RELATED = new Set(['accounts', 'opportunities']);
@@ -186,6 +195,7 @@ function RecordView({ object, record, fields }: { object: string; record: Record
             {subtitle && <p className="muted">{subtitle}</p>}
           </div>
           <div className="spacer" />
+          {FOLLOWABLE.has(object) && <FollowButton object={object} id={record.id} />}
           <button className="btn ghost sm" onClick={() => void remove()}>
             <Icon name="trash" size={15} /> <span className="hide-narrow">Delete</span>
           </button>
@@ -203,7 +213,7 @@ function RecordView({ object, record, fields }: { object: string; record: Record
           </dl>
         )}
         {object === 'opportunities' && (
-          <StagePath record={record} busy={saving === 'stage_id'} onMove={(s) => void savePatch({ stage_id: s })} />
+          <DealStage record={record} busy={saving === 'stage_id'} onMove={(patch) => savePatch(patch)} />
         )}
         {object === 'cases' && (
           <div className="case-sla">
@@ -217,12 +227,16 @@ function RecordView({ object, record, fields }: { object: string; record: Record
       <div className="record-grid">
         <div className="record-main">
           {/* The deal's quotes and an account's 360 (contacts, deals, cases) come before the long list of fields. */}
+          {object === 'leads' && <LeadPanel lead={record} />}
           {FIRST_RELATED.has(object) && related}
           {details}
           {!FIRST_RELATED.has(object) && related}
         </div>
         <div className="record-side">
+          {CADENCE_OBJECTS.has(object) && <CadencePanel object={object} record={record} />}
+          {TEAM_OBJECTS.has(object) && <TeamPanel object={object} record={record} />}
           {object !== 'activities' && <Timeline object={object} record={record} />}
+          {TEAM_OBJECTS.has(object) && <RecordFeed object={object} id={record.id} />}
           {object === 'activities' && record.related_object && record.related_id ? (
             <section className="card">
               <h2>Related to</h2>

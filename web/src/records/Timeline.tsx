@@ -13,6 +13,9 @@ import { useToast } from '../components/Toast';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { Link } from 'react-router';
 import { recordPath } from '../lib/objects';
+import { MentionText, MentionTextarea } from '../team/MentionTextarea'; // issue 5: @mentions
+import { plainMentions } from '../team/mentions';
+import { roleLabel, teamChange } from '../team/api';
 
 export function activitiesKey(object: string, id: string) {
   return ['list', 'activities', { related: `${object}:${id}` }];
@@ -164,7 +167,11 @@ export function ActivityItem({ activity: a, object, recordId }: { activity: Reco
           <strong className={a.done_at && type === 'task' ? 'done' : ''}>{String(a.subject)}</strong>
           <span className="muted small">{type}</span>
         </div>
-        {a.description ? <p className="tl-desc">{String(a.description)}</p> : null}
+        {a.description ? (
+          <p className="tl-desc">
+            <MentionText text={String(a.description)} />
+          </p>
+        ) : null}
         <div className="muted small">
           {a.due_at && !a.done_at ? (
             <span className={overdue ? 'overdue' : ''} title={formatDateTime(String(a.due_at))}>
@@ -197,7 +204,14 @@ function ChangeItem({ entry: h, field }: { entry: HistoryEntry; field: Field | u
   if (h.action === 'create') text = <>created this record</>;
   else if (h.action === 'delete') text = <>deleted this record</>;
   else if (h.action === 'restore') text = <>restored this record</>;
-  else
+  else if (teamChange(h)) {
+    // issue 5: team members (decision 016)
+    const t = teamChange(h)!;
+    const who = t.userId ? <RefLink object="users" id={t.userId} link={false} /> : 'someone';
+    const role = t.role ? ` (${roleLabel(t.role)})` : '';
+    text =
+      h.action === 'team_add' ? <>added {who} to the team{role}</> : h.action === 'team_remove' ? <>removed {who} from the team</> : <>changed the team role of {who}{role}</>;
+  } else
     text = (
       <>
         changed <strong>{field?.label ?? h.field}</strong> from <FieldValue field={field} value={h.old_value as Value} /> to{' '}
@@ -251,7 +265,7 @@ export function QuickActivity({ object, recordId }: { object: string; recordId: 
       const now = new Date().toISOString();
       const body: Record<string, Value> = {
         type: kind,
-        subject: subject.trim() || (kind === 'note' ? firstLine(text) : k.subject) || '',
+        subject: subject.trim() || (kind === 'note' ? firstLine(plainMentions(text)) : k.subject) || '',
         description: text.trim() || null,
         related_object: object,
         related_id: recordId,
@@ -266,6 +280,7 @@ export function QuickActivity({ object, recordId }: { object: string; recordId: 
       setError(null);
       void qc.invalidateQueries({ queryKey: activitiesKey(object, recordId) });
       void qc.invalidateQueries({ queryKey: ['myday'] });
+      void qc.invalidateQueries({ queryKey: ['feed', object, recordId] }); // issue 5: the record's feed
       toast.show(kind === 'call' ? 'Call logged' : kind === 'task' ? 'Task added' : 'Note added');
     },
     onError: (e) => setError({ field: (e as { field?: string }).field ?? null, message: errorMessage(e) }),
@@ -310,12 +325,12 @@ export function QuickActivity({ object, recordId }: { object: string; recordId: 
           <label htmlFor="qa-text" className="sr-only">
             {kind === 'call' ? 'Call notes' : 'Note'}
           </label>
-          <textarea
+          <MentionTextarea
             id="qa-text"
             rows={2}
-            placeholder={kind === 'call' ? 'What was said, what happens next…' : 'Write a note…'}
+            placeholder={kind === 'call' ? 'What was said, what happens next…' : 'Write a note… type @ to mention someone'}
             value={text}
-            onChange={(e) => setText(e.target.value)}
+            onChange={setText}
           />
         </>
       )}

@@ -5,6 +5,7 @@ import { NavLink, useLocation } from 'react-router';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { Icon } from '../components/Icon';
 import { CommandPalette } from './CommandPalette';
+import { NotificationBell } from '../team/NotificationBell'; // issue 5: notifications
 import { initials } from '../lib/format';
 
 export const NAV = [
@@ -15,6 +16,7 @@ export const NAV = [
   { to: '/opportunities', label: 'Opportunities', icon: 'opportunities' },
   { to: '/pipeline', label: 'Pipeline', icon: 'pipeline' },
   { to: '/activities', label: 'Activities', icon: 'activities' },
+  { to: '/following', label: 'Following', icon: 'history' }, // issue 5: team selling feed
   { to: '/cases', label: 'Cases', icon: 'cases' },
   { to: '/admin', label: 'Admin', icon: 'admin', adminOnly: true },
 ];
@@ -68,6 +70,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <span className="search-btn-text">Search people, companies, deals…</span>
           <kbd className="desktop-only">{isMac ? '⌘' : 'Ctrl'} K</kbd>
         </button>
+        <NotificationBell />
         <div className="user-menu">
           <span className="avatar" title={`${me.name} (${me.role})`} aria-hidden="true">
             {initials(me.name)}
