@@ -65,6 +65,7 @@ export function suite({ asAdmin, expect }) {
         await mention.click();
         await page.getByRole('heading', { name: 'Acme Rockets', level: 1 }).waitFor();
         // Sam can edit the account as a team member.
+        await page.getByTestId('team-panel').getByText('Sales engineer · can edit').waitFor();
         expect((await page.getByTestId('team-panel').getByText('Sales engineer · can edit').count()) === 1, 'Sam sees his role');
 
         // The "Following" feed merges what Sam follows.
