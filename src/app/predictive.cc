@@ -48,12 +48,6 @@ bool CategoricalText(const FieldDef& f) {
 
 bool LogScaled(const FieldDef& f) { return f.kind == FieldKind::kMoney || f.name == "employees"; }
 
-double Num(const Value& v, double dflt = -1) {
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-  return dflt;
-}
-
 std::vector<std::string> LogFields(const ObjectDef& def) {
   std::vector<std::string> out = {"account_employees", "account_revenue"};
   for (const auto& f : def.fields) {
@@ -88,7 +82,7 @@ Result<Example> FeatureContext::ExampleOf(Conn* c, const Catalog& cat, const Obj
     if (CategoricalText(f)) {
       e.cats[f.name] = IsNull(v) ? std::string() : ValueToString(v);
     } else if (f.kind == FieldKind::kNumber || f.kind == FieldKind::kMoney) {
-      double d = Num(v, std::nan(""));
+      double d = ValueToNumber(v, std::nan(""));
       if (std::isfinite(d)) e.nums[f.name] = d;
     }
   }
@@ -111,7 +105,7 @@ Result<Example> FeatureContext::ExampleOf(Conn* c, const Catalog& cat, const Obj
                                                   "WHERE org_id = ? AND deleted_at IS NULL",
                                                   {Value{org_id_}}));
           for (const auto& r : rows.rows) {
-            AccountFacts a{ValueToString(r[1]), ValueToString(r[2]), Num(r[3]), Num(r[4])};
+            AccountFacts a{ValueToString(r[1]), ValueToString(r[2]), ValueToNumber(r[3], -1), ValueToNumber(r[4], -1)};
             accounts_[ValueToString(r[0])] = a;
           }
           accounts_[""] = AccountFacts{};  // marks "loaded"
@@ -122,8 +116,9 @@ Result<Example> FeatureContext::ExampleOf(Conn* c, const Catalog& cat, const Obj
                                                   "WHERE org_id = ? AND id = ?",
                                                   {Value{org_id_}, Value{account}}));
           AccountFacts a;
-          if (!rows.empty()) a = {ValueToString(rows.rows[0][0]), ValueToString(rows.rows[0][1]), Num(rows.rows[0][2]),
-                                  Num(rows.rows[0][3])};
+          if (!rows.empty())
+            a = {ValueToString(rows.rows[0][0]), ValueToString(rows.rows[0][1]), ValueToNumber(rows.rows[0][2], -1),
+                 ValueToNumber(rows.rows[0][3], -1)};
           it = accounts_.emplace(account, a).first;
         }
       }
@@ -471,14 +466,14 @@ Result<json> ListScoreModels(Conn* c, const TenantScope& s, const std::string& o
   sql += " ORDER BY id DESC LIMIT 50";
   RP_ASSIGN_OR_RETURN(Rows rows, c->Query(sql, p));
   json data = json::array();
-  auto num = [](const Value& v) { return IsNull(v) ? json(nullptr) : json(Num(v, 0)); };
+  auto num = [](const Value& v) { return IsNull(v) ? json(nullptr) : json(ValueToNumber(v, 0)); };
   for (const auto& r : rows.rows) {
     json rep = json::parse(ValueToString(r[13]), nullptr, false);
     data.push_back({{"id", ValueToString(r[0])},
                     {"object", ValueToString(r[1])},
                     {"created_at", ValueToString(r[2])},
-                    {"active", Num(r[3], 0) != 0},
-                    {"has_signal", Num(r[4], 0) != 0},
+                    {"active", ValueToNumber(r[3], 0) != 0},
+                    {"has_signal", ValueToNumber(r[4], 0) != 0},
                     {"n_train", num(r[5])},
                     {"n_test", num(r[6])},
                     {"auc", num(r[7])},

@@ -9,12 +9,6 @@ namespace rapport {
 
 namespace {
 
-double Num(const Value& v) {
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-  return 0;
-}
-
 std::string Text(const Value& v) { return IsNull(v) ? std::string() : ValueToString(v); }
 
 // The record if `scope` may see it; nullopt when it is absent or invisible.
@@ -36,7 +30,7 @@ Result<QuoteDocument> LoadQuoteDocument(Conn* c, const TenantScope& s, const Cat
   QuoteDocument d;
   d.quote_id = quote_id;
   d.name = Text(quote.Get(quotes, "name"));
-  d.version = std::max(1, static_cast<int>(Num(quote.Get(quotes, "version_number"))));
+  d.version = std::max(1, static_cast<int>(ValueToNumber(quote.Get(quotes, "version_number"))));
   d.status = Text(quote.Get(quotes, "status"));
   d.date = Text(quote.Get(quotes, "created_at")).substr(0, 10);
   d.valid_until = Text(quote.Get(quotes, "valid_until"));
@@ -87,8 +81,8 @@ Result<QuoteDocument> LoadQuoteDocument(Conn* c, const TenantScope& s, const Cat
     l.product = it->second.first;
     l.sku = it->second.second;
     l.description = Text(r.Get(lines, "description"));
-    QuoteLineAmounts a{Num(r.Get(lines, "quantity")), Num(r.Get(lines, "list_price")), Num(r.Get(lines, "discount_pct")),
-                       Num(r.Get(lines, "tax_pct"))};
+    QuoteLineAmounts a{ValueToNumber(r.Get(lines, "quantity")), ValueToNumber(r.Get(lines, "list_price")),
+                       ValueToNumber(r.Get(lines, "discount_pct")), ValueToNumber(r.Get(lines, "tax_pct"))};
     l.quantity = a.quantity;
     l.list_price = a.list_price;
     l.discount_pct = a.discount_pct;

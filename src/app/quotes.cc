@@ -8,12 +8,6 @@ namespace rapport {
 
 namespace {
 
-double Num(const Value& v) {
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-  return 0;
-}
-
 bool Same(const Value& a, const Value& b) { return IsNull(a) == IsNull(b) && ValueToString(a) == ValueToString(b); }
 
 }  // namespace
@@ -67,7 +61,7 @@ Status Quotes::ApplyQuoteRules(Conn* c, const TenantScope& s, const Catalog& cat
       RP_ASSIGN_OR_RETURN(Rows n, c->Query("SELECT COUNT(*) FROM quote_lines WHERE org_id = ? AND quote_id = ? AND "
                                            "deleted_at IS NULL",
                                            {Value{s.org_id()}, current->Get(def, "id")}));
-      if (Num(n.rows[0][0]) > 0 && !Same(get("price_book_id"), current->Get(def, "price_book_id")))
+      if (ValueToNumber(n.rows[0][0]) > 0 && !Same(get("price_book_id"), current->Get(def, "price_book_id")))
         return Status::Conflict("price_book_id: remove the lines before changing the price book", "price_book_id");
     }
   }
@@ -75,7 +69,7 @@ Status Quotes::ApplyQuoteRules(Conn* c, const TenantScope& s, const Catalog& cat
   if (current && v->count("status")) {
     std::string from = ValueToString(current->Get(def, "status")), to = ValueToString((*v)["status"]);
     RP_ASSIGN_OR_RETURN(OrgSettings settings, LoadSettings(c, s.org_id()));
-    bool needs_approval = Num(current->Get(def, "max_discount_pct")) > settings.quote_approval_discount_pct;
+    bool needs_approval = ValueToNumber(current->Get(def, "max_discount_pct")) > settings.quote_approval_discount_pct;
     bool approver = s.role() != Role::kRep;
     std::string why = CheckQuoteTransition(from, to, approver, needs_approval);
     if (!why.empty()) return Status::Unprocessable("status: " + why, "status");
@@ -113,9 +107,9 @@ Status Quotes::ApplyLineRules(Conn* c, const TenantScope& s, const Catalog& cat,
                                            {Value{s.org_id()}, quote->Get(quotes, "price_book_id"), get("product_id")}));
   if (entry.empty())
     return Status::InvalidArgument("product_id: the product has no price in the quote's price book", "product_id");
-  double list = Num(entry.rows[0][0]);
+  double list = ValueToNumber(entry.rows[0][0]);
   (*v)["list_price"] = Value{list};
-  QuoteLineAmounts a{Num(get("quantity")), list, Num(get("discount_pct")), Num(get("tax_pct"))};
+  QuoteLineAmounts a{ValueToNumber(get("quantity")), list, ValueToNumber(get("discount_pct")), ValueToNumber(get("tax_pct"))};
   (*v)["line_total"] = Value{LineTotal(a)};
   return Status::Ok();
 }
@@ -125,7 +119,7 @@ Status Quotes::Recalculate(Conn* c, const TenantScope& s, const Catalog& cat, co
                                           "WHERE org_id = ? AND quote_id = ? AND deleted_at IS NULL",
                                           {Value{s.org_id()}, Value{quote_id}}));
   std::vector<QuoteLineAmounts> lines;
-  for (auto& r : rows.rows) lines.push_back({Num(r[0]), Num(r[1]), Num(r[2]), Num(r[3])});
+  for (auto& r : rows.rows) lines.push_back({ValueToNumber(r[0]), ValueToNumber(r[1]), ValueToNumber(r[2]), ValueToNumber(r[3])});
   QuoteTotals t = SumQuote(lines);
   const ObjectDef& quotes = *cat.Find("quotes");
   auto r = RecordStore::Update(c, s, quotes, quote_id,
@@ -178,7 +172,7 @@ Status Quotes::CheckProductDelete(Conn* c, const TenantScope& s, const std::stri
   RP_ASSIGN_OR_RETURN(Rows n, c->Query("SELECT COUNT(*) FROM quote_lines WHERE org_id = ? AND product_id = ? AND "
                                        "deleted_at IS NULL",
                                        {Value{s.org_id()}, Value{product_id}}));
-  if (Num(n.rows[0][0]) > 0)
+  if (ValueToNumber(n.rows[0][0]) > 0)
     return Status::Conflict("the product is on " + ValueToString(n.rows[0][0]) +
                             " quote line(s); deactivate it instead (active: false)");
   return Status::Ok();
@@ -211,7 +205,7 @@ Result<Record> Quotes::Revise(Conn* c, const TenantScope& s, const Catalog& cat,
       copy[f] = old.Get(quotes, f);
     }
     copy["status"] = Value{std::string("draft")};
-    copy["version_number"] = Value{Num(old.Get(quotes, "version_number")) + 1};
+    copy["version_number"] = Value{ValueToNumber(old.Get(quotes, "version_number")) + 1};
     copy["previous_quote_id"] = Value{quote_id};
     RP_ASSIGN_OR_RETURN(out, RecordStore::Insert(c, s, quotes, copy));
     std::string new_id = ValueToString(out.Get(quotes, "id"));

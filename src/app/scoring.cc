@@ -42,12 +42,6 @@ Result<Value> ParseConditionValue(const FieldDef& f, MatchOp op, const std::stri
 
 Value Col(const Record& r, const ObjectDef& def, const char* f) { return r.Get(def, f); }
 
-double Num(const Value& v, double dflt = 0) {
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-  return dflt;
-}
-
 }  // namespace
 
 Result<Condition> ParseCondition(const ObjectDef& def, const std::string& field, const std::string& op_name,
@@ -156,7 +150,7 @@ Status ValidateScoringRule(Conn* c, const TenantScope& s, const Catalog& cat, co
     if (!v->count("position") || IsNull((*v)["position"])) {
       RP_ASSIGN_OR_RETURN(Rows r, c->Query("SELECT MAX(position) FROM scoring_rules WHERE org_id = ? AND deleted_at IS NULL",
                                            {Value{s.org_id()}}));
-      double next = r.empty() || IsNull(r.rows[0][0]) ? 10 : Num(r.rows[0][0]) + 10;
+      double next = r.empty() || IsNull(r.rows[0][0]) ? 10 : ValueToNumber(r.rows[0][0]) + 10;
       (*v)["position"] = Value{next};
     }
   }
@@ -177,9 +171,9 @@ Result<std::vector<ScoringRule>> LoadScoringRules(Conn* c, const std::string& or
     ScoringRule rule;
     rule.id = ValueToString(r[0]);
     rule.name = ValueToString(r[1]);
-    rule.points = Num(r[7]);
+    rule.points = ValueToNumber(r[7]);
     if (!IsNull(r[5])) {
-      rule.activity_within_days = static_cast<int>(Num(r[5]));
+      rule.activity_within_days = static_cast<int>(ValueToNumber(r[5]));
       rule.activity_type = ValueToString(r[6]);
     } else {
       auto cond = ParseCondition(*target, ValueToString(r[2]), ValueToString(r[3]), ValueToString(r[4]));

@@ -1,7 +1,9 @@
 #include "app/team_selling.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "app/assignment.h"  // Notify
@@ -119,15 +121,17 @@ Result<bool> UserSees(Conn* c, const std::string& org_id, const std::string& use
 }
 
 // One notification per follower of a record for a change by someone else,
-// unless an unread one about the same record is waiting (debounce).
+// unless an unread one about the same record is waiting (debounce). Every
+// write of a record comes here, so `message` (a user name and a title to
+// look up) is made only once somebody is to be told.
 Status NotifyFollowers(Conn* c, const TenantScope& s, const ObjectDef& def, const std::string& id,
-                       const std::string& message) {
+                       const std::function<Result<std::string>()>& message) {
   RP_ASSIGN_OR_RETURN(Rows f, c->Query("SELECT user_id FROM record_follows WHERE org_id = ? AND object = ? AND "
-                                       "record_id = ?",
-                                       {Value{s.org_id()}, Value{def.name}, Value{id}}));
+                                       "record_id = ? AND user_id <> ?",
+                                       {Value{s.org_id()}, Value{def.name}, Value{id}, Value{s.user_id()}}));
+  std::optional<std::string> text;
   for (const auto& row : f.rows) {
     std::string user = Str(row[0]);
-    if (user == s.user_id()) continue;
     RP_ASSIGN_OR_RETURN(Rows waiting,
                         c->Query("SELECT 1 FROM notifications WHERE org_id = ? AND user_id = ? AND kind = 'record_changed' "
                                  "AND object = ? AND record_id = ? AND read_at IS NULL",
@@ -135,7 +139,11 @@ Status NotifyFollowers(Conn* c, const TenantScope& s, const ObjectDef& def, cons
     if (!waiting.empty()) continue;
     RP_ASSIGN_OR_RETURN(bool sees, UserSees(c, s.org_id(), user, def, id));
     if (!sees) continue;
-    RP_RETURN_IF_ERROR(Notify(c, s.org_id(), user, "record_changed", def.name, id, message));
+    if (!text) {
+      RP_ASSIGN_OR_RETURN(std::string t, message());
+      text = std::move(t);
+    }
+    RP_RETURN_IF_ERROR(Notify(c, s.org_id(), user, "record_changed", def.name, id, *text));
   }
   return Status::Ok();
 }
@@ -267,7 +275,7 @@ Result<std::string> AccessFrom(const json& body) {
 // --- feeds
 
 struct FeedRow {
-  std::string id, at, user_id, object, record_id, action, field;
+  std::string id, at, user_id, object, record_id, action, field, change_id;
   Value old_value, new_value;
   std::string about_object, about_id;
 };
@@ -281,20 +289,13 @@ struct Grouped {
 
 Grouped GroupRows(std::vector<FeedRow> rows, size_t fetch, int limit) {
   Grouped g;
+  // The rows of one update share its change_id (an update writes one row per field).
   auto same = [](const FeedRow& a, const FeedRow& b) {
-    return a.at == b.at && a.user_id == b.user_id && a.object == b.object && a.record_id == b.record_id &&
-           a.action == b.action && a.action == "update";
-  };
-  // One change's rows share time, user and record; two changes in the same
-  // millisecond are told apart when a field repeats.
-  auto has_field = [](const std::vector<FeedRow>& grp, const std::string& field) {
-    for (const auto& x : grp) {
-      if (x.field == field) return true;
-    }
-    return false;
+    return a.action == "update" && b.action == "update" && !a.change_id.empty() && a.change_id == b.change_id &&
+           a.object == b.object && a.record_id == b.record_id;
   };
   for (auto& r : rows) {
-    if (!g.groups.empty() && same(g.groups.back().back(), r) && !has_field(g.groups.back(), r.field)) {
+    if (!g.groups.empty() && same(g.groups.back().back(), r)) {
       g.groups.back().push_back(std::move(r));
       continue;
     }
@@ -326,14 +327,16 @@ Result<std::vector<FeedRow>> QueryFeed(Conn* c, const std::string& sql, const st
     f.field = Str(r[6]);
     f.old_value = r[7];
     f.new_value = r[8];
-    f.about_object = Str(r[9]);
-    f.about_id = Str(r[10]);
+    f.change_id = Str(r[9]);
+    f.about_object = Str(r[10]);
+    f.about_id = Str(r[11]);
     out.push_back(std::move(f));
   }
   return out;
 }
 
-const char* kFeedColumns = "a.id, a.at, a.user_id, a.object, a.record_id, a.action, a.field, a.old_value, a.new_value";
+const char* kFeedColumns =
+    "a.id, a.at, a.user_id, a.object, a.record_id, a.action, a.field, a.old_value, a.new_value, a.change_id";
 
 Status CheckFeedArgs(int limit, const std::string& cursor) {
   if (limit < 1 || limit > 100) return Status::InvalidArgument("limit must be between 1 and 100", "limit");
@@ -694,11 +697,12 @@ Status TeamSelling::AfterCreate(Conn* c, const TenantScope& s, const Catalog& ca
   std::string ro = Str(created.Get(def, "related_object")), rid = Str(created.Get(def, "related_id"));
   const ObjectDef* about = ro.empty() || rid.empty() ? nullptr : cat.Find(ro);
   if (!about) return Status::Ok();
-  RP_ASSIGN_OR_RETURN(std::string who, UserName(c, s.org_id(), s.user_id()));
-  auto rec = RecordStore::Get(c, TenantScope::ForOperator(s.org_id()), *about, rid, true);
-  std::string title = rec.ok() ? Title(*about, *rec) : rid;
-  return NotifyFollowers(c, s, *about, rid,
-                         who + " added a " + Str(created.Get(def, "type")) + " to " + Singular(*about) + " " + title);
+  return NotifyFollowers(c, s, *about, rid, [&]() -> Result<std::string> {
+    RP_ASSIGN_OR_RETURN(std::string who, UserName(c, s.org_id(), s.user_id()));
+    auto rec = RecordStore::Get(c, TenantScope::ForOperator(s.org_id()), *about, rid, true);
+    std::string title = rec.ok() ? Title(*about, *rec) : rid;
+    return who + " added a " + Str(created.Get(def, "type")) + " to " + Singular(*about) + " " + title;
+  });
 }
 
 Status TeamSelling::AfterUpdate(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
@@ -717,16 +721,19 @@ Status TeamSelling::AfterUpdate(Conn* c, const TenantScope& s, const Catalog& ca
     fields += (fields.empty() ? "" : ", ") + f.label;
   }
   if (fields.empty()) return Status::Ok();
-  RP_ASSIGN_OR_RETURN(std::string who, UserName(c, s.org_id(), s.user_id()));
-  return NotifyFollowers(c, s, def, id, who + " changed " + Singular(def) + " " + Title(def, after) + ": " + fields);
+  return NotifyFollowers(c, s, def, id, [&]() -> Result<std::string> {
+    RP_ASSIGN_OR_RETURN(std::string who, UserName(c, s.org_id(), s.user_id()));
+    return who + " changed " + Singular(def) + " " + Title(def, after) + ": " + fields;
+  });
 }
 
 Status TeamSelling::AfterDelete(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
                                 const Record& after, bool deleted) {
   (void)cat;
-  RP_ASSIGN_OR_RETURN(std::string who, UserName(c, s.org_id(), s.user_id()));
-  return NotifyFollowers(c, s, def, Str(after.Get(def, "id")),
-                         who + (deleted ? " deleted " : " restored ") + Singular(def) + " " + Title(def, after));
+  return NotifyFollowers(c, s, def, Str(after.Get(def, "id")), [&]() -> Result<std::string> {
+    RP_ASSIGN_OR_RETURN(std::string who, UserName(c, s.org_id(), s.user_id()));
+    return who + (deleted ? " deleted " : " restored ") + Singular(def) + " " + Title(def, after);
+  });
 }
 
 }  // namespace rapport

@@ -28,6 +28,7 @@
 #include "app/forms.h"
 #include "app/import.h"  // OrgDefaultRegion
 #include "base/log.h"
+#include "base/text.h"
 #include "base/time.h"
 #include "http/api.h"
 #include "meta/validate.h"
@@ -63,25 +64,9 @@ std::shared_ptr<FormRateLimiter> MakeFormRateLimiter() { return std::make_shared
 
 namespace {
 
-std::string Html(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
 // Escaped text with line breaks kept.
 std::string HtmlLines(const std::string& s) {
-  std::string e = Html(s), out;
+  std::string e = HtmlEscape(s), out;
   for (char ch : e) {
     if (ch == '\n') out += "<br>";
     else if (ch != '\r') out += ch;
@@ -110,7 +95,7 @@ HttpResponse HtmlPage(int status, const std::string& title, const std::string& b
   r.body = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
            "<meta name=\"robots\" content=\"noindex\"><title>" +
-           Html(title) + "</title><style>" + kStyle + "</style></head><body><main>" + body_html +
+           HtmlEscape(title) + "</title><style>" + kStyle + "</style></head><body><main>" + body_html +
            "</main></body></html>\n";
   // Embeddable (any site may frame it), no scripts, no other origins.
   r.headers.emplace_back("Content-Security-Policy",
@@ -123,7 +108,7 @@ HttpResponse HtmlPage(int status, const std::string& title, const std::string& b
 }
 
 HttpResponse MessagePage(int status, const std::string& title, const std::string& text) {
-  return HtmlPage(status, title, "<h1>" + Html(title) + "</h1><p>" + HtmlLines(text) + "</p>");
+  return HtmlPage(status, title, "<h1>" + HtmlEscape(title) + "</h1><p>" + HtmlLines(text) + "</p>");
 }
 
 // Double opt-in: the page a confirmation link opens. Only its button's POST
@@ -132,7 +117,7 @@ HttpResponse ConfirmButtonPage(const std::string& token) {
   return HtmlPage(200, "Confirm your e-mail address",
               "<h1>Confirm your e-mail address</h1><p>Press the button to confirm that you asked to be "
               "contacted.</p><form method=\"post\" action=\"/f/confirm/" +
-                  Html(token) + "\"><button type=\"submit\">Confirm my e-mail address</button></form>");
+                  HtmlEscape(token) + "\"><button type=\"submit\">Confirm my e-mail address</button></form>");
 }
 
 const char* Autocomplete(const std::string& field) {
@@ -157,7 +142,7 @@ std::string RenderForm(const WebForm& f, const ObjectDef& leads, const std::stri
     h += errors.size() == 1 ? "field" : "fields";
     h += " marked below.</p></div>";
   }
-  h += "<form class=\"rapport-form\" method=\"post\" action=\"" + Html(action) +
+  h += "<form class=\"rapport-form\" method=\"post\" action=\"" + HtmlEscape(action) +
        "\" accept-charset=\"utf-8\" enctype=\"application/x-www-form-urlencoded\">";
   for (const auto& ff : f.fields) {
     const FieldDef* fd = leads.Find(ff.field);
@@ -170,11 +155,11 @@ std::string RenderForm(const WebForm& f, const ObjectDef& leads, const std::stri
       if (e.field == ff.field) message = ff.label + " " + e.message;
     }
     bool invalid = !message.empty();
-    std::string attrs = " id=\"" + Html(id) + "\" name=\"" + Html(ff.field) + "\"";
+    std::string attrs = " id=\"" + HtmlEscape(id) + "\" name=\"" + HtmlEscape(ff.field) + "\"";
     if (ff.required) attrs += " required aria-required=\"true\"";
-    if (invalid) attrs += " aria-invalid=\"true\" aria-describedby=\"" + Html(id) + "-error\"";
+    if (invalid) attrs += " aria-invalid=\"true\" aria-describedby=\"" + HtmlEscape(id) + "-error\"";
     const char* ac = Autocomplete(ff.field);
-    std::string label_text = Html(ff.label) + (ff.required ? " <span class=\"rf-req\" aria-hidden=\"true\">*</span>" : "");
+    std::string label_text = HtmlEscape(ff.label) + (ff.required ? " <span class=\"rf-req\" aria-hidden=\"true\">*</span>" : "");
     std::string cls = std::string("rf-field") + (fd->kind == FieldKind::kBool ? " rf-check" : "") +
                       (invalid ? " rf-invalid" : "");
     h += "<div class=\"" + cls + "\">";
@@ -185,17 +170,17 @@ std::string RenderForm(const WebForm& f, const ObjectDef& leads, const std::stri
       h += "<label><input type=\"checkbox\" value=\"true\"" + attrs + (checked ? " checked" : "") + "> <span>" +
            label_text + "</span></label>";
     } else {
-      h += "<label for=\"" + Html(id) + "\">" + label_text + "</label>";
+      h += "<label for=\"" + HtmlEscape(id) + "\">" + label_text + "</label>";
       std::string maxlen = " maxlength=\"" + std::to_string(fd->EffectiveMaxLength()) + "\"";
       std::string autoc = ac ? std::string(" autocomplete=\"") + ac + "\"" : "";
       switch (fd->kind) {
         case FieldKind::kLongText:
-          h += "<textarea rows=\"4\"" + attrs + maxlen + ">" + Html(value) + "</textarea>";
+          h += "<textarea rows=\"4\"" + attrs + maxlen + ">" + HtmlEscape(value) + "</textarea>";
           break;
         case FieldKind::kPicklist: {
           h += "<select" + attrs + "><option value=\"\"></option>";
           for (const auto& o : fd->options) {
-            h += "<option value=\"" + Html(o) + "\"" + (o == value ? " selected" : "") + ">" + Html(o) + "</option>";
+            h += "<option value=\"" + HtmlEscape(o) + "\"" + (o == value ? " selected" : "") + ">" + HtmlEscape(o) + "</option>";
           }
           h += "</select>";
           break;
@@ -217,11 +202,11 @@ std::string RenderForm(const WebForm& f, const ObjectDef& leads, const std::stri
             case FieldKind::kDate: type = "date"; extra.clear(); break;
             default: break;
           }
-          h += std::string("<input type=\"") + type + "\"" + attrs + extra + autoc + " value=\"" + Html(value) + "\">";
+          h += std::string("<input type=\"") + type + "\"" + attrs + extra + autoc + " value=\"" + HtmlEscape(value) + "\">";
         }
       }
     }
-    if (invalid) h += "<p class=\"rf-error\" id=\"" + Html(id) + "-error\">" + Html(message) + "</p>";
+    if (invalid) h += "<p class=\"rf-error\" id=\"" + HtmlEscape(id) + "-error\">" + HtmlEscape(message) + "</p>";
     h += "</div>";
   }
   // The honeypot: people do not see it (and screen readers skip it); bots fill it.
@@ -229,13 +214,13 @@ std::string RenderForm(const WebForm& f, const ObjectDef& leads, const std::stri
                    "<input type=\"text\" id=\"rf-hp\" name=\"") +
        kHoneypotField + "\" tabindex=\"-1\" autocomplete=\"off\" value=\"\"></div>";
   std::string submit = f.submit_label.empty() ? "Send" : f.submit_label;
-  h += "<button type=\"submit\">" + Html(submit) + "</button></form>";
+  h += "<button type=\"submit\">" + HtmlEscape(submit) + "</button></form>";
   return h;
 }
 
 HttpResponse FormPage(int status, const WebForm& f, const ObjectDef& leads,
                       const std::map<std::string, std::string>& typed, const std::vector<FormFieldError>& errors) {
-  return HtmlPage(status, f.name, "<h1>" + Html(f.name) + "</h1>" + RenderForm(f, leads, "/f/" + f.key, typed, errors));
+  return HtmlPage(status, f.name, "<h1>" + HtmlEscape(f.name) + "</h1>" + RenderForm(f, leads, "/f/" + f.key, typed, errors));
 }
 
 std::string FormUrl(const WebForm& f) { return f.public_url + "/f/" + f.key; }
@@ -250,7 +235,7 @@ json FormJson(const Catalog& cat, const WebForm& f) {
   std::string url = FormUrl(f);
   j["url"] = url;
   j["embed"] = {
-      {"iframe", "<iframe src=\"" + Html(url) + "\" title=\"" + Html(f.name) +
+      {"iframe", "<iframe src=\"" + HtmlEscape(url) + "\" title=\"" + HtmlEscape(f.name) +
                      "\" style=\"width:100%;min-height:560px;border:0\" loading=\"lazy\"></iframe>"},
       {"html", RenderForm(f, *cat.Find("leads"), url, {}, {})},
       {"honeypot_field", kHoneypotField},

@@ -12,25 +12,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/text.h"
+
 namespace rapport {
 
 namespace {
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
 
 // Valid UTF-8 (invalid bytes become U+FFFD), so pango and the HTML page get
 // text they can show.

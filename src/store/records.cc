@@ -75,16 +75,19 @@ std::string EscapeLike(const std::string& s) {
   return out;
 }
 
+// `change_id`: shared by the rows of one change (an update writes a row per
+// field); empty for changes of one row.
 Status WriteAudit(Conn* c, const TenantScope& scope, const ObjectDef& def, const std::string& id,
                   const std::string& at, const char* action, const std::string& field, const Value& old_v,
-                  const Value& new_v) {
+                  const Value& new_v, const std::string& change_id = {}) {
   auto r = c->Exec(
-      "INSERT INTO audit_log (org_id, id, at, user_id, object, record_id, action, field, old_value, new_value) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO audit_log (org_id, id, at, user_id, object, record_id, action, field, old_value, new_value, "
+      "change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {Value{scope.org_id()}, Value{NewId()}, Value{at},
        scope.user_id().empty() ? Value{} : Value{scope.user_id()}, Value{def.name}, Value{id},
        Value{std::string(action)}, field.empty() ? Value{} : Value{field},
-       IsNull(old_v) ? Value{} : Value{ValueToString(old_v)}, IsNull(new_v) ? Value{} : Value{ValueToString(new_v)}});
+       IsNull(old_v) ? Value{} : Value{ValueToString(old_v)}, IsNull(new_v) ? Value{} : Value{ValueToString(new_v)},
+       change_id.empty() ? Value{} : Value{change_id}});
   return r.ok() ? Status::Ok() : r.status();
 }
 
@@ -453,9 +456,11 @@ Result<Record> RecordStore::Update(Conn* c, const TenantScope& scope, const Obje
     if (n != 1) return Status::PreconditionFailed(def.label + " " + id + " was changed by someone else; reload it");
     json fields = json::array();
     bool reindex = false;
+    const std::string change_id = NewId();
     for (auto& [i, v] : changed) {
       reindex = reindex || SearchIndex::Affects(def, def.fields[i].name);
-      RP_RETURN_IF_ERROR(WriteAudit(c, scope, def, id, now, "update", def.fields[i].name, cur.values[i], v));
+      RP_RETURN_IF_ERROR(
+          WriteAudit(c, scope, def, id, now, "update", def.fields[i].name, cur.values[i], v, change_id));
       fields.push_back(def.fields[i].name);
       cur.values[i] = v;
     }

@@ -249,6 +249,15 @@ DROP TABLE search_index;
 ALTER TABLE search_index_renumbered RENAME TO search_index;
 )",
      "SELECT 1;"},
+    // Which audit rows belong to one change (docs/decisions/016): the feed
+    // shows one item per change, and two changes of a record by one user in
+    // the same millisecond share their time. Older rows get their time and
+    // user as the change, which is how the feed grouped them before.
+    {15, "audit rows grouped by change",
+     R"(
+ALTER TABLE audit_log ADD COLUMN change_id {text};
+UPDATE audit_log SET change_id = at || ' ' || COALESCE(user_id, '') WHERE action = 'update';
+)"},
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <random>
 #include <string>
 
+#include "base/time.h"
 #include "store/conn.h"
 
 namespace rapport {
@@ -54,6 +55,17 @@ inline std::string RandomHex(int n) {
   for (int i = 0; i < n; ++i) s += kHex[rng() % 16];
   return s;
 }
+
+// A clock a test sets by hand: Clock::Set(&clock) ... Clock::Set(nullptr).
+class FixedClock : public Clock {
+ public:
+  explicit FixedClock(int64_t ms) : ms_(ms) {}
+  int64_t NowMillis() const override { return ms_; }
+  void Advance(int64_t ms) { ms_ += ms; }
+
+ private:
+  int64_t ms_;
+};
 
 inline std::string BackendName(Backend b) { return b == Backend::kPostgres ? "Postgres" : "Sqlite"; }
 

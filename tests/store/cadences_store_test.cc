@@ -27,13 +27,6 @@ namespace {
 using namespace testsupport;  // NOLINT
 using nlohmann::json;
 
-class FixedClock : public Clock {
- public:
-  explicit FixedClock(int64_t ms) : ms_(ms) {}
-  int64_t NowMillis() const override { return ms_; }
-  int64_t ms_;
-};
-
 class CadencesStoreTest : public BackendFixture {
  protected:
   void SetUp() override {
@@ -107,8 +100,9 @@ const json kSteps = json::parse(R"([
 
 TEST_P(CadencesStoreTest, ApplyingCreatesFirstTaskAndEachStepSchedulesTheNext) {
   // Friday 2026-10-23 10:00 in Paris: the rep's zone changes to winter time on the 25th.
-  FixedClock clock(0);
-  ParseDateTime("2026-10-23T08:00:00Z", &clock.ms_);
+  int64_t start = 0;
+  ParseDateTime("2026-10-23T08:00:00Z", &start);
+  FixedClock clock(start);
   Clock::Set(&clock);
   std::string cadence = Cadence(kSteps);
   std::string lead = Id("leads", Create("leads", {{"first_name", "Ada"}, {"last_name", "Lovelace"},
@@ -131,7 +125,7 @@ TEST_P(CadencesStoreTest, ApplyingCreatesFirstTaskAndEachStepSchedulesTheNext) {
 
   // Completing the call through the normal activity update schedules the
   // e-mail, due day 2 from the start at the same Paris time (now winter time).
-  clock.ms_ += 3600 * 1000;
+  clock.Advance(3600 * 1000);
   Complete(act["id"], *rep_scope_);
   json en = Enrollment(eid);
   EXPECT_EQ(en["current_step"], 2);
@@ -283,8 +277,9 @@ TEST_P(CadencesStoreTest, RecurringTaskKeepsNineOClockInTheOwnersZone) {
 }
 
 TEST_P(CadencesStoreTest, RenewalJobCreatesOneRenewalPerWonContract) {
-  FixedClock clock(0);
-  ParseDateTime("2026-11-30T10:00:00Z", &clock.ms_);
+  int64_t now = 0;
+  ParseDateTime("2026-11-30T10:00:00Z", &now);
+  FixedClock clock(now);
   Clock::Set(&clock);
   std::string won = StageOfKind("won"), lost = StageOfKind("lost");
   std::string account = Id("accounts", Create("accounts", {{"name", "Acme"}, {"owner_id", rep_}}));
@@ -308,7 +303,7 @@ TEST_P(CadencesStoreTest, RenewalJobCreatesOneRenewalPerWonContract) {
 
   JobScheduler jobs(store_.get());
   AddCommitmentJobs(&jobs);
-  auto run = jobs.RunNow(conn(), "renewals", clock.ms_);
+  auto run = jobs.RunNow(conn(), "renewals", clock.NowMillis());
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   ASSERT_EQ(run->size(), 1u);
   EXPECT_TRUE((*run)[0].ok) << (*run)[0].message;
@@ -338,7 +333,7 @@ TEST_P(CadencesStoreTest, RenewalJobCreatesOneRenewalPerWonContract) {
   EXPECT_EQ(settings->renewal_pipeline_id, ValueToString(r[6]));
 
   // Again, and a day later: nothing new. Renamed, the pipeline is still the one used.
-  auto again = jobs.RunNow(conn(), "renewals", clock.ms_ + 86400000);
+  auto again = jobs.RunNow(conn(), "renewals", clock.NowMillis() + 86400000);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)[0].message, "0 renewal deals created");
   EXPECT_EQ(Count("opportunities", "renewal_of_id IS NOT NULL"), 1);
@@ -360,7 +355,7 @@ TEST_P(CadencesStoreTest, RenewalJobCreatesOneRenewalPerWonContract) {
   // With a 200-day lead time the later contract is due too, in the same pipeline.
   RP_ASSERT_OK(SetSetting(conn(), *scope_, "renewal_lead_days", "200"));
   EXPECT_EQ(SetSetting(conn(), *scope_, "renewal_lead_days", "0").field(), "renewal_lead_days");
-  auto third = jobs.RunNow(conn(), "renewals", clock.ms_);
+  auto third = jobs.RunNow(conn(), "renewals", clock.NowMillis());
   ASSERT_TRUE(third.ok());
   EXPECT_EQ((*third)[0].message, "1 renewal deals created");
   EXPECT_EQ(Count("pipelines"), pipelines + 1);

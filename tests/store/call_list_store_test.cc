@@ -19,16 +19,6 @@ namespace {
 using namespace testsupport;  // NOLINT
 using nlohmann::json;
 
-class SettableClock : public Clock {
- public:
-  explicit SettableClock(int64_t ms) : ms_(ms) {}
-  int64_t NowMillis() const override { return ms_; }
-  void Advance(int64_t ms) { ms_ += ms; }
-
- private:
-  int64_t ms_;
-};
-
 constexpr int64_t kHour = 3600000;
 
 class CallListStoreTest : public BackendFixture {
@@ -71,7 +61,7 @@ class CallListStoreTest : public BackendFixture {
     RP_ASSERT_OK(r);
   }
 
-  SettableClock clock_{1798761600000};  // 2027-01-01T00:00:00Z
+  FixedClock clock_{1798761600000};  // 2027-01-01T00:00:00Z
   std::unique_ptr<TenantScope> scope_;
   std::shared_ptr<const Catalog> cat_;
 };

@@ -53,16 +53,6 @@ double Num(const Value& v) {
   return 0;
 }
 
-class FixedClock : public Clock {
- public:
-  explicit FixedClock(int64_t ms) : ms_(ms) {}
-  int64_t NowMillis() const override { return ms_; }
-  void Advance(int64_t ms) { ms_ += ms; }
-
- private:
-  int64_t ms_;
-};
-
 // ------------------------------------------------------------------ fixture
 
 class RecordsTest : public BackendFixture {

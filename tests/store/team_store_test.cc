@@ -250,6 +250,32 @@ TEST_P(TeamStoreTest, TeamChangesAreAuditedWithTheRecordAndFeedGroupsChanges) {
             Code::kNotFound);
 }
 
+// Each update is one feed item, even when one user makes two in the same
+// millisecond (a script, or an import updating a record twice).
+TEST_P(TeamStoreTest, FeedKeepsTwoChangesInTheSameMillisecondApart) {
+  FixedClock clock(Clock::Get().NowMillis());
+  Clock::Set(&clock);
+  Status first = RecordService::Update(conn(), Scope(rep1_), *cat_, Def("accounts"), account_,
+                                       {{"industry", "Energy"}, {"employees", 250}}, std::nullopt)
+                     .status();
+  Status second = RecordService::Update(conn(), Scope(rep1_), *cat_, Def("accounts"), account_,
+                                        {{"employees", 300}}, std::nullopt)
+                      .status();
+  Clock::Set(nullptr);
+  RP_ASSERT_OK(first);
+  RP_ASSERT_OK(second);
+  auto feed = TeamSelling::RecordFeed(conn(), Scope(rep1_), *cat_, Def("accounts"), account_, 10, "");
+  RP_ASSERT_OK(feed);
+  const json& d = (*feed)["data"];
+  ASSERT_EQ(d.size(), 3u) << feed->dump();  // the second update, the first, the create
+  EXPECT_EQ(d[0]["at"], d[1]["at"]) << "both updates in the same millisecond";
+  ASSERT_EQ(d[0]["changes"].size(), 1u) << feed->dump();
+  EXPECT_EQ(d[0]["changes"][0]["field"], "employees");
+  EXPECT_EQ(d[0]["changes"][0]["to"], "300");
+  ASSERT_EQ(d[1]["changes"].size(), 2u) << feed->dump();
+  EXPECT_EQ(d[2]["action"], "create");
+}
+
 TEST_P(TeamStoreTest, TeamPredicateOnlyOnTeamObjectsAndIndexed) {
   TenantScope rep = Scope(rep1_);
   for (const char* object : {"contacts", "leads", "cases"}) {
