@@ -13,11 +13,11 @@
 #include "app/records_service.h"
 #include "app/renewals.h"
 #include "app/settings.h"
-#include "backend_fixture.h"
 #include "base/ids.h"
 #include "base/time.h"
 #include "jobs/commitment_jobs.h"
 #include "jobs/scheduler.h"
+#include "org_fixture.h"
 #include "store/metadata.h"
 #include "store/schema.h"
 
@@ -27,21 +27,11 @@ namespace {
 using namespace testsupport;  // NOLINT
 using nlohmann::json;
 
-class CadencesStoreTest : public BackendFixture {
+class CadencesStoreTest : public OrgFixture {
  protected:
   void SetUp() override {
-    BackendFixture::SetUp();
+    OrgFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(InitCrypto());
-    RP_ASSERT_OK(Migrate(conn()));
-    auto org = InitOrganisation(conn(), "Cadence Co", "admin@example.com");
-    RP_ASSERT_OK(org);
-    org_ = org->org_id;
-    admin_ = org->admin_id;
-    scope_ = std::make_unique<TenantScope>(TenantScope::ForOperator(org->org_id, org->admin_id));
-    auto cat = LoadCatalog(conn(), org_);
-    RP_ASSERT_OK(cat);
-    cat_ = *cat;
     rep_ = Id("users", Create("users", {{"email", "rep@example.com"}, {"name", "Rita Rep"}, {"role", "rep"},
                                        {"time_zone", "Europe/Paris"}}));
     rep_scope_ = std::make_unique<TenantScope>(TenantScope::Make(org_, rep_, Role::kRep, {}));
@@ -88,9 +78,8 @@ class CadencesStoreTest : public BackendFixture {
     return r.ok() && !r->empty() ? ValueToString(r->rows[0][0]) : "";
   }
 
-  std::string org_, admin_, rep_;
-  std::unique_ptr<TenantScope> scope_, rep_scope_;
-  std::shared_ptr<const Catalog> cat_;
+  std::string rep_;
+  std::unique_ptr<TenantScope> rep_scope_;
 };
 
 const json kSteps = json::parse(R"([

@@ -7,9 +7,9 @@
 #include "app/org.h"
 #include "app/records_service.h"
 #include "app/settings.h"
-#include "backend_fixture.h"
 #include "base/ids.h"
 #include "base/time.h"
+#include "org_fixture.h"
 #include "store/metadata.h"
 #include "store/schema.h"
 
@@ -21,19 +21,11 @@ using nlohmann::json;
 
 constexpr int64_t kHour = 3600000;
 
-class CallListStoreTest : public BackendFixture {
+class CallListStoreTest : public OrgFixture {
  protected:
   void SetUp() override {
-    BackendFixture::SetUp();
+    OrgFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(InitCrypto());
-    RP_ASSERT_OK(Migrate(conn()));
-    auto org = InitOrganisation(conn(), "Calls Co", "admin@example.com");
-    RP_ASSERT_OK(org);
-    scope_ = std::make_unique<TenantScope>(TenantScope::ForOperator(org->org_id, org->admin_id));
-    auto cat = LoadCatalog(conn(), org->org_id);
-    RP_ASSERT_OK(cat);
-    cat_ = *cat;
     Clock::Set(&clock_);
   }
   void TearDown() override {
@@ -62,8 +54,6 @@ class CallListStoreTest : public BackendFixture {
   }
 
   FixedClock clock_{1798761600000};  // 2027-01-01T00:00:00Z
-  std::unique_ptr<TenantScope> scope_;
-  std::shared_ptr<const Catalog> cat_;
 };
 
 TEST_P(CallListStoreTest, NoAnswerComesBackAfterTheRetryDelayUntilTheAttemptsRunOut) {

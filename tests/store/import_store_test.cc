@@ -14,9 +14,9 @@
 #include "app/import.h"
 #include "app/org.h"
 #include "app/records_service.h"
-#include "backend_fixture.h"
 #include "base/ids.h"
 #include "io/vcard.h"
+#include "org_fixture.h"
 #include "store/metadata.h"
 #include "store/records.h"
 #include "store/schema.h"
@@ -28,20 +28,11 @@ namespace {
 using namespace testsupport;  // NOLINT
 using nlohmann::json;
 
-class ImportStoreTest : public BackendFixture {
+class ImportStoreTest : public OrgFixture {
  protected:
   void SetUp() override {
-    BackendFixture::SetUp();
+    OrgFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(InitCrypto());
-    RP_ASSERT_OK(Migrate(conn()));
-    auto org = InitOrganisation(conn(), "Import Co", "admin@example.com");
-    RP_ASSERT_OK(org);
-    org_ = org->org_id;
-    scope_ = std::make_unique<TenantScope>(TenantScope::ForOperator(org->org_id, org->admin_id));
-    auto cat = LoadCatalog(conn(), org_);
-    RP_ASSERT_OK(cat);
-    cat_ = *cat;
   }
   void TearDown() override {
     for (const auto& f : files_) std::filesystem::remove(f);
@@ -72,9 +63,6 @@ class ImportStoreTest : public BackendFixture {
     return ValueToString(r->rows[0][0]);
   }
 
-  std::string org_;
-  std::unique_ptr<TenantScope> scope_;
-  std::shared_ptr<const Catalog> cat_;
   std::vector<std::string> files_;
 };
 

@@ -15,11 +15,11 @@
 #include "app/predictive.h"
 #include "app/records_service.h"
 #include "app/settings.h"
-#include "backend_fixture.h"
 #include "base/ids.h"
 #include "base/time.h"
 #include "domain/predictive.h"
 #include "jobs/lead_jobs.h"
+#include "org_fixture.h"
 #include "store/metadata.h"
 #include "store/schema.h"
 
@@ -29,21 +29,11 @@ namespace {
 using namespace testsupport;  // NOLINT
 using nlohmann::json;
 
-class LeadScoringStoreTest : public BackendFixture {
+class LeadScoringStoreTest : public OrgFixture {
  protected:
   void SetUp() override {
-    BackendFixture::SetUp();
+    OrgFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(InitCrypto());
-    RP_ASSERT_OK(Migrate(conn()));
-    auto org = InitOrganisation(conn(), "Score Co", "admin@example.com");
-    RP_ASSERT_OK(org);
-    org_ = org->org_id;
-    admin_ = org->admin_id;
-    scope_ = std::make_unique<TenantScope>(TenantScope::ForOperator(org->org_id, org->admin_id));
-    auto cat = LoadCatalog(conn(), org_);
-    RP_ASSERT_OK(cat);
-    cat_ = *cat;
   }
   void TearDown() override {
     for (const auto& f : files_) std::filesystem::remove(f);
@@ -68,9 +58,6 @@ class LeadScoringStoreTest : public BackendFixture {
     return r.ok() && !r->empty() ? ValueToString(r->rows[0][0]) : "";
   }
 
-  std::string org_, admin_;
-  std::unique_ptr<TenantScope> scope_;
-  std::shared_ptr<const Catalog> cat_;
   std::vector<std::string> files_;
 };
 

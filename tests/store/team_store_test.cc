@@ -11,9 +11,9 @@
 #include "app/org.h"
 #include "app/records_service.h"
 #include "app/team_selling.h"
-#include "backend_fixture.h"
 #include "base/ids.h"
 #include "base/time.h"
+#include "org_fixture.h"
 #include "store/metadata.h"
 #include "store/schema.h"
 #include "store/search.h"
@@ -25,20 +25,11 @@ using namespace testsupport;  // NOLINT
 using nlohmann::json;
 using Code = Status::Code;
 
-class TeamStoreTest : public BackendFixture {
+class TeamStoreTest : public OrgFixture {
  protected:
   void SetUp() override {
-    BackendFixture::SetUp();
+    OrgFixture::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(InitCrypto());
-    RP_ASSERT_OK(Migrate(conn()));
-    auto org = InitOrganisation(conn(), "Team Co", "admin@example.com");
-    RP_ASSERT_OK(org);
-    org_ = org->org_id;
-    admin_ = org->admin_id;
-    auto cat = LoadCatalog(conn(), org_);
-    RP_ASSERT_OK(cat);
-    cat_ = *cat;
     TenantScope op = TenantScope::ForOperator(org_, admin_);
     t1_ = Id("teams", Create(op, "teams", {{"name", "East"}}));
     t2_ = Id("teams", Create(op, "teams", {{"name", "West"}}));
@@ -103,8 +94,7 @@ class TeamStoreTest : public BackendFixture {
     return QueryInt("SELECT count(*) FROM record_team_members WHERE org_id = ?", {Value{org_}});
   }
 
-  std::shared_ptr<const Catalog> cat_;
-  std::string org_, admin_, t1_, t2_, mgr_, rep1_, rep2_, rep3_, account_;
+  std::string t1_, t2_, mgr_, rep1_, rep2_, rep3_, account_;
 };
 
 TEST_P(TeamStoreTest, ReadMembershipIsRealAccessAndRemovingItRemovesIt) {
