@@ -8,6 +8,7 @@ import { ApiError, api, errorMessage, fieldMessage } from '../api/client';
 import { useToast } from '../components/Toast';
 import { PLACEHOLDERS, STEP_TYPES, stepErrorAt, summariseSteps, toApiSteps, type Cadence } from './cadences';
 import './cadences.css';
+import { RuleActions } from '../components/RuleActions';
 
 interface StepDraft {
   type: string;
@@ -75,17 +76,13 @@ export function CadencesAdmin() {
                 <strong>{c.name}</strong>
                 <div className="muted small">{summariseSteps(c.steps)}</div>
               </div>
-              <div className="rule-actions">
-                <label className="check small">
-                  <input type="checkbox" checked={c.active !== false} onChange={() => void toggle(c)} aria-label={`${c.name} is active`} /> Active
-                </label>
-                <button className="btn sm" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
-                  Edit
-                </button>
-                <button className="btn ghost sm" onClick={() => void remove(c)} aria-label={`Delete ${c.name}`}>
-                  Delete
-                </button>
-              </div>
+              <RuleActions
+                name={c.name}
+                active={c.active !== false}
+                onToggle={() => void toggle(c)}
+                onEdit={() => setEditing(c)}
+                onDelete={() => void remove(c)}
+              />
               {editing !== 'new' && editing?.id === c.id && (
                 <div style={{ gridColumn: '1 / -1' }}>
                   <CadenceEditor cadence={c} onDone={() => setEditing(null)} />

@@ -14,6 +14,7 @@ import { useToast } from '../components/Toast';
 import { humanize } from '../lib/format';
 import { EMPTY_CONDITIONS, describeConditions, readConditions, writeConditions, type RuleConditions } from './leadInfo';
 import './leads.css';
+import { RuleActions } from '../components/RuleActions';
 
 const STRATEGIES: Array<[string, string]> = [
   ['round_robin', 'Round robin within a team'],
@@ -130,7 +131,13 @@ export function AssignmentAdmin() {
                   {r.strategy === 'owner' ? `give to ${userName(r.user_id)}` : `${r.strategy === 'least_loaded' ? 'least loaded' : 'round robin'} in ${teamName(r.team_id)}`}
                 </div>
               </div>
-              <div className="rule-actions">
+              <RuleActions
+                name={String(r.name)}
+                active={r.active !== false}
+                onToggle={() => void toggle(r)}
+                onEdit={() => setEditing(r)}
+                onDelete={() => void remove(r)}
+              >
                 <span className="reorder">
                   <button className="icon-btn" aria-label={`Move ${r.name} up`} disabled={i === 0 || saving} onClick={() => move(i, i - 1)}>
                     ↑
@@ -139,16 +146,7 @@ export function AssignmentAdmin() {
                     ↓
                   </button>
                 </span>
-                <label className="check small">
-                  <input type="checkbox" checked={r.active !== false} onChange={() => void toggle(r)} aria-label={`${r.name} is active`} /> Active
-                </label>
-                <button className="btn sm" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>
-                  Edit
-                </button>
-                <button className="btn ghost sm" onClick={() => void remove(r)} aria-label={`Delete ${r.name}`}>
-                  Delete
-                </button>
-              </div>
+              </RuleActions>
               {editing !== 'new' && editing?.id === r.id && (
                 <div style={{ gridColumn: '1 / -1' }}>
                   <AssignmentRuleEditor rule={r} position={Number(r.position ?? 0)} onDone={() => setEditing(null)} />

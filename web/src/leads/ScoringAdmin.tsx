@@ -12,6 +12,7 @@ import { useToast } from '../components/Toast';
 import { humanize } from '../lib/format';
 import { formatPoints } from './leadInfo';
 import './leads.css';
+import { RuleActions } from '../components/RuleActions';
 
 const OPS: Array<[string, string]> = [
   ['eq', 'is'],
@@ -154,17 +155,13 @@ export function ScoringAdmin() {
                 <strong>{String(r.name)}</strong>
                 <div className="muted small">{describe(r, label)}</div>
               </div>
-              <div className="rule-actions">
-                <label className="check small">
-                  <input type="checkbox" checked={r.active !== false} onChange={() => void toggle(r)} aria-label={`${r.name} is active`} /> Active
-                </label>
-                <button className="btn sm" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>
-                  Edit
-                </button>
-                <button className="btn ghost sm" onClick={() => void remove(r)} aria-label={`Delete ${r.name}`}>
-                  Delete
-                </button>
-              </div>
+              <RuleActions
+                name={String(r.name)}
+                active={r.active !== false}
+                onToggle={() => void toggle(r)}
+                onEdit={() => setEditing(r)}
+                onDelete={() => void remove(r)}
+              />
               {editing !== 'new' && editing?.id === r.id && (
                 <div style={{ gridColumn: '1 / -1' }}>
                   <ScoringRuleEditor rule={r} position={Number(r.position ?? 0)} onDone={() => setEditing(null)} />
