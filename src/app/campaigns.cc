@@ -433,7 +433,7 @@ Result<json> Campaigns::NextCall(Conn* c, const TenantScope& s, const Catalog& c
           next_retry_at = FormatIsoMillis(first + int64_t{settings.call_retry_hours} * 3600000);
       }
       if (pick.empty()) {
-        out = {{"member", nullptr}, {"person", nullptr}, {"locked_until", nullptr}, {"remaining", remaining},
+        out = {{"member", nullptr}, {"person", nullptr}, {"recent_calls", json::array()}, {"locked_until", nullptr}, {"remaining", remaining},
                {"retry_later", retry_later}, {"next_retry_at", next_retry_at}};
         return Status::Ok();
       }
@@ -457,8 +457,28 @@ Result<json> Campaigns::NextCall(Conn* c, const TenantScope& s, const Catalog& c
         auto a = RecordStore::Get(c, s, *cat.Find("accounts"), Text(person, pdef, "account_id"));
         if (a.ok()) account = Text(*a, *cat.Find("accounts"), "name");
       }
+      // The person's last few logged calls (visible to the caller), newest
+      // first: what was said last time before dialling again.
+      const ObjectDef& adef = *cat.Find("activities");
+      ListQuery aq;
+      aq.filters.push_back(Filter{"related_id", FilterOp::kEq, {Value{Text(person, pdef, "id")}}});
+      aq.filters.push_back(Filter{"related_object", FilterOp::kEq, {Value{object}}});
+      aq.filters.push_back(Filter{"type", FilterOp::kEq, {Value{std::string("call")}}});
+      aq.filters.push_back(Filter{"done_at", FilterOp::kIsNull, {Value{int64_t{0}}}});
+      aq.sort.push_back(SortKey{"done_at", true});
+      aq.limit = kRecentCalls;
+      RP_ASSIGN_OR_RETURN(Page calls, RecordStore::List(c, s, adef, aq));
+      json recent = json::array();
+      for (const auto& a : calls.records) {
+        recent.push_back({{"id", Text(a, adef, "id")},
+                          {"subject", ValueToJson(*adef.Find("subject"), a.Get(adef, "subject"))},
+                          {"description", ValueToJson(*adef.Find("description"), a.Get(adef, "description"))},
+                          {"done_at", ValueToJson(*adef.Find("done_at"), a.Get(adef, "done_at"))},
+                          {"owner_id", ValueToJson(*adef.Find("owner_id"), a.Get(adef, "owner_id"))}});
+      }
       out = {{"member", RecordService::ToJson(mdef, m)},
              {"person", PersonJson(pdef, person, account)},
+             {"recent_calls", recent},
              {"locked_until", FormatIsoMillis(now_ms + int64_t{LockMinutes(cdef, campaign)} * 60000)},
              {"remaining", remaining},
              {"retry_later", retry_later},

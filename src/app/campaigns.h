@@ -20,6 +20,8 @@ namespace rapport {
 // Minutes a member handed out by the call list stays reserved for the rep who
 // got it, unless the campaign's call_lock_minutes says otherwise.
 constexpr int kDefaultCallLockMinutes = 15;
+// Logged calls of the person NextCall hands out with it (newest first).
+constexpr int kRecentCalls = 3;
 
 // One row of a direct-mail list; columns as in Campaigns::kMailingColumns.
 struct MailingList {
@@ -90,8 +92,11 @@ class Campaigns {
   // and not reserved by another rep within the lock window. Never-called
   // members come before retries (oldest try first). The member is reserved
   // for the caller (a rep who asks again gets the same member until they log
-  // an outcome). Returns {"member", "person", "locked_until", "remaining",
-  // "retry_later" (members waiting for their retry time), "next_retry_at"};
+  // an outcome). Returns {"member", "person", "recent_calls" (the person's
+  // last kRecentCalls done calls the caller may see: id, subject,
+  // description, done_at, owner_id; newest first), "locked_until",
+  // "remaining", "retry_later" (members waiting for their retry time),
+  // "next_retry_at"};
   // "member" is null when nobody is callable now. Runs its own write
   // transactions (the caller must not hold one).
   static Result<nlohmann::json> NextCall(Conn* c, const TenantScope& s, const Catalog& cat,

@@ -363,7 +363,7 @@ Catalog BuildStandard() {
   add(MakeObject("views", "Saved view", Access::kOwned,
                  {F("name", "Name", K::kText).req().len(100),
                   F("object", "Object", K::kPicklist)
-                      .opts({"leads", "contacts", "accounts", "opportunities", "activities", "cases"})
+                      .opts({"leads", "contacts", "accounts", "opportunities", "activities", "cases", "campaigns"})
                       .req(),
                   F("filters", "Filters (JSON array of field:op:value)", K::kLongText).len(10000),
                   F("sort", "Sort", K::kText).len(500),

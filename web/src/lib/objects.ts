@@ -82,6 +82,17 @@ export const OBJECTS: Record<string, ObjectConfig> = {
     createFields: ['subject', 'account_id', 'contact_id', 'priority', 'channel', 'description'],
     statusField: 'status',
   },
+  campaigns: {
+    name: 'campaigns',
+    singular: 'Campaign',
+    plural: 'Campaigns',
+    columns: ['name', 'channel', 'status', 'start_date', 'end_date', 'budget', 'actual_cost', 'owner_id'],
+    searchField: 'name',
+    searchLabel: 'Name starts with…',
+    defaultSort: '-created_at',
+    createFields: ['name', 'channel', 'status', 'start_date', 'end_date', 'budget', 'actual_cost', 'currency', 'description'],
+    statusField: 'status',
+  },
   users: {
     name: 'users',
     singular: 'User',

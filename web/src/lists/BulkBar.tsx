@@ -6,6 +6,7 @@ import { useToast } from '../components/Toast';
 import { humanize } from '../lib/format';
 import type { ObjectConfig } from '../lib/objects';
 import { bulkDelete, bulkPatch, bulkRestore, summarize } from './bulk';
+import { AddToCampaign } from '../campaigns/AddMembers'; // issue 4: campaigns
 
 export function BulkBar({
   cfg,
@@ -81,6 +82,7 @@ export function BulkBar({
           </select>
         </>
       )}
+      <AddToCampaign object={cfg.name} selected={selected} onDone={onDone} />
       <button
         className="btn danger sm"
         disabled={busy}

@@ -11,6 +11,7 @@ import { initials } from '../lib/format';
 export const NAV = [
   { to: '/my-day', label: 'My day', icon: 'myday' },
   { to: '/leads', label: 'Leads', icon: 'leads' },
+  { to: '/campaigns', label: 'Campaigns', icon: 'campaigns' }, // issue 4: campaigns
   { to: '/contacts', label: 'Contacts', icon: 'contacts' },
   { to: '/accounts', label: 'Accounts', icon: 'accounts' },
   { to: '/opportunities', label: 'Opportunities', icon: 'opportunities' },
