@@ -211,10 +211,12 @@ Result<Plan> PlanColumns(const ObjectDef& def, const std::vector<std::string>& h
 json OptionsJson(const ImportOptions& o) {
   json m = json::object();
   for (const auto& [k, v] : o.mapping) m[k] = v;
-  return json{{"object", o.object},           {"format", o.format},     {"mapping", m},
+  json j{{"object", o.object},           {"format", o.format},     {"mapping", m},
               {"source_ref_column", o.source_ref_column}, {"upsert_key", o.upsert_key}, {"region", o.region},
               {"batch_rows", o.batch_rows},   {"file_name", o.file_name}, {"path", o.file},
               {"dry_run", o.dry_run},         {"again", o.again}};
+  if (o.server_upload) j["server_upload"] = true;
+  return j;
 }
 
 bool SameResumeOptions(const json& a, const json& b) {
@@ -348,7 +350,7 @@ Result<std::string> Importer::Queue(Conn* c, const TenantScope& scope, const Cat
     // The same file into the same object: done already, or unfinished (resume that one).
     RP_ASSIGN_OR_RETURN(Rows prev, c->Query("SELECT id, status, created_at, created, updated FROM imports WHERE "
                                             "org_id = ? AND file_hash = ? AND file_size = ? AND object = ? AND "
-                                            "status IN ('queued', 'running', 'failed', 'done') ORDER BY id DESC LIMIT 1",
+                                            "status IN ('queued', 'running', 'interrupted', 'failed', 'done') ORDER BY id DESC LIMIT 1",
                                             {Value{scope.org_id()}, Value{hash}, Value{size}, Value{def->name}}));
     if (!prev.empty()) {
       std::string pid = ValueToString(prev.rows[0][0]), st = ValueToString(prev.rows[0][1]);
@@ -372,6 +374,29 @@ Result<std::string> Importer::Queue(Conn* c, const TenantScope& scope, const Cat
        scope.user_id().empty() ? Value{} : Value{scope.user_id()}, Value{now}, Value{now}, Value{size}});
   if (!r.ok()) return r.status();
   return id;
+}
+
+Result<std::vector<Importer::Resumable>> Importer::ResumableUploads(Conn* c, const std::string& org_id) {
+  std::string sql =
+      "SELECT org_id, id, created_by, options, lease_owner, lease_until FROM imports "
+      "WHERE status IN ('queued', 'dry_run_queued', 'running', 'interrupted')";
+  std::vector<Value> params;
+  if (!org_id.empty()) {
+    sql += " AND org_id = ?";
+    params.push_back(Value{org_id});
+  }
+  RP_ASSIGN_OR_RETURN(Rows r, c->Query(sql + " ORDER BY created_at", params));
+  std::vector<Resumable> out;
+  const std::string now = NowIso();
+  for (const auto& row : r.rows) {
+    json o = json::parse(ValueToString(row[3]), nullptr, false);
+    if (!o.is_object() || !o.value("server_upload", false)) continue;
+    std::string owner = ValueToString(row[4]);
+    bool leased = !owner.empty() && ValueToString(row[5]) > now && !OwnerIsDeadHere(owner);
+    if (leased) continue;
+    out.push_back(Resumable{ValueToString(row[0]), ValueToString(row[1]), ValueToString(row[2])});
+  }
+  return out;
 }
 
 Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Catalog& cat, const ImportOptions& opts,
@@ -435,7 +460,7 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
       RP_ASSIGN_OR_RETURN(prev, c->Query("SELECT id, status, options, checkpoint_resume, checkpoint_line, rows_read, "
                                          "created, updated, unchanged, failed, lease_owner, lease_until, created_at "
                                          "FROM imports WHERE org_id = ? AND file_hash = ? AND file_size = ? AND "
-                                         "object = ? AND status IN ('queued', 'running', 'failed', 'done') "
+                                         "object = ? AND status IN ('queued', 'running', 'interrupted', 'failed', 'done') "
                                          "ORDER BY id DESC LIMIT 1",
                                          {Value{scope.org_id()}, Value{file_hash}, Value{file_size}, Value{def->name}}));
     }
@@ -856,14 +881,14 @@ Result<ImportSummary> Importer::Run(Conn* c, const TenantScope& scope, const Cat
     sum.status = "failed";
     sum.error = run_status.message();
   } else if (cancelled) {
-    sum.status = "running";
+    sum.status = "interrupted";
     sum.error = "stopped; run it again to resume";
   } else {
     sum.status = opts.dry_run ? "dry_run" : "done";
   }
   if (record) {
     if (c->InTransaction()) c->Rollback();
-    std::string final_status = sum.status == "running" ? "failed" : sum.status;
+    const std::string& final_status = sum.status;
     auto r = c->Exec(
         "UPDATE imports SET status = ?, error = ?, report = ?, updated_at = ?, finished_at = ?, lease_owner = NULL, "
         "lease_until = NULL, rows_read = ?, failed = ? WHERE org_id = ? AND id = ?",

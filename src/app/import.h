@@ -52,6 +52,9 @@ struct ImportOptions {
   bool again = false;                          // import a file again although it was imported (or is unfinished)
   // Where the records of an API upload come from, kept with the import.
   std::string created_by_email;
+  // An upload the server keeps (POST /api/v1/imports): a server resumes it by
+  // itself after a restart (Importer::ResumableUploads).
+  bool server_upload = false;
 };
 
 struct ImportCounts {
@@ -77,7 +80,7 @@ using ImportProgressFn = std::function<void(const ImportProgress&)>;
 struct ImportSummary {
   std::string import_id;  // empty for a CLI dry run (nothing is stored)
   std::string object, file_name, format;
-  std::string status;     // done | failed | dry_run | undone | running
+  std::string status;     // done | failed | dry_run | undone | running | interrupted (stopped; resumable)
   std::string error;      // why a failed import stopped
   std::vector<std::string> notes;                               // encoding, delimiter, sheet, ...
   std::vector<std::pair<std::string, std::string>> mapped;     // column -> field
@@ -101,7 +104,7 @@ class Importer {
   // not readable or not CSV/XLSX/vCard, import already done or running).
   // Database failures during the run end it with status "failed" (resumable
   // by running it again). `cancel` (optional) stops it after the current
-  // batch, resumable. `import_id`: continue this import (API uploads).
+  // batch with status "interrupted", resumable. `import_id`: continue this import (API uploads).
   static Result<ImportSummary> Run(Conn* c, const TenantScope& scope, const Catalog& cat, const ImportOptions& opts,
                                    const ImportProgressFn& progress = nullptr, std::atomic<bool>* cancel = nullptr,
                                    const std::string& import_id = {});
@@ -115,6 +118,16 @@ class Importer {
   static Result<ImportSummary> Get(Conn* c, const TenantScope& scope, const std::string& import_id,
                                    size_t max_errors = kMaxReportedErrors);
   static Result<std::vector<ImportSummary>> List(Conn* c, const TenantScope& scope, int limit = 50);
+
+  // Server uploads that should be running and are not: queued, running or
+  // interrupted (stopped by a shutdown), with no live lease (none, expired,
+  // or held by a process of this host that no longer exists). `org_id` ""
+  // looks in every organisation (an operator query, for `rapport serve`).
+  // Imports run by the CLI are not listed: their user runs the command again.
+  struct Resumable {
+    std::string org_id, id, user_id;
+  };
+  static Result<std::vector<Resumable>> ResumableUploads(Conn* c, const std::string& org_id = {});
 
   struct UndoResult {
     int64_t deleted = 0, reverted = 0, conflicts = 0, already = 0;

@@ -93,6 +93,16 @@ int Serve(const std::string& db, const std::string& listen, int threads, bool se
   JobScheduler jobs(opened->store.get());  // issue 4: first-response escalation, model retraining
   AddLeadJobs(&jobs);
   AddCommitmentJobs(&jobs);  // issue 5: reminders (30 s), SMTP delivery of email_outbox (30 s)
+  // Uploaded imports stopped by the last shutdown (or whose server died)
+  // continue by themselves: now, and every minute for those another
+  // process's lease kept.
+  if (auto conn = opened->store->Connect(); conn.ok()) {
+    auto r = api.ResumeInterruptedImports(conn->get());
+    if (!r.ok()) spdlog::warn("imports: cannot look for interrupted imports: {}", r.status().ToString());
+  }
+  jobs.Add(Job{"resume_imports",
+               [](Conn*, const std::string&, int64_t now_ms) -> Result<int64_t> { return now_ms + 60 * 1000; },
+               [&api](Conn* c, const std::string& org_id, int64_t) { return api.ResumeInterruptedImports(c, org_id); }});
   jobs.Start();
   HttpServer server(so, [&api](HttpRequest& r) { return api.Handle(r); });
   Status st = server.Listen();

@@ -272,7 +272,7 @@ int RunImportCommands(const ImportCommands& cmd, const std::string& db) {
     PrintErrors(*r);
     PrintSummary(*r);
     if (r->status == "failed") return 1;
-    if (r->status == "running") {
+    if (r->status == "interrupted") {
       std::printf("  interrupted: run the same command again to resume\n");
       return 130;
     }

@@ -46,6 +46,11 @@ class Api {
   static int HttpStatus(const Status& s);
   static HttpResponse Error(const Status& s);
 
+  // Starts, in the background, the server uploads that should be running and
+  // are not (stopped by a shutdown, or their server died): at start-up and
+  // then every minute (the resume_imports job). A one-line summary.
+  Result<std::string> ResumeInterruptedImports(Conn* c, const std::string& org_id = {});
+
  private:
   HttpResponse Route(HttpRequest& req, Conn* c);
   Result<Principal> Authenticate(const HttpRequest& req, Conn* c);
@@ -73,6 +78,9 @@ class Api {
                       const HttpRequest& req);
   // Imports and vCard export (issue 4, api_import.cc).
   HttpResponse Imports(const Principal& p, Conn* c, const std::vector<std::string>& seg, HttpRequest& req);
+  // Continues stored import `id` in the background as `p`: true if started,
+  // false if it is already running here.
+  Result<bool> ResumeImport(Conn* c, const Principal& p, std::shared_ptr<const Catalog> cat, const std::string& id);
   HttpResponse ExportVCard(const Principal& p, std::shared_ptr<const Catalog> cat);
   // Enrichment, scoring, assignment, first-response report, notifications
   // (issue 4, api_leads_admin.cc); nullopt for paths it does not serve.

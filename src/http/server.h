@@ -26,7 +26,7 @@ struct ServerOptions {
   // temporary directory) instead of memory, and handed over as
   // HttpRequest::body_file. A Content-Length over the limit is answered 413
   // before any of the body is read.
-  std::vector<std::string> upload_paths = {"/api/v1/imports", "/api/v1/enrichment/companies"};
+  std::vector<std::string> upload_paths = {"/api/v1/imports", "/api/v1/imports/uploads", "/api/v1/enrichment/companies"};
   size_t max_upload_bytes = size_t{4} << 30;
   std::string upload_dir;
   size_t max_header_bytes = 16 << 10;

@@ -258,6 +258,23 @@ ALTER TABLE search_index_renumbered RENAME TO search_index;
 ALTER TABLE audit_log ADD COLUMN change_id {text};
 UPDATE audit_log SET change_id = at || ' ' || COALESCE(user_id, '') WHERE action = 'update';
 )"},
+    // The web app's import wizard (issue 4, docs/decisions/021): files
+    // uploaded once for a preview, dry runs and the import (per user, 24 h),
+    // and column mappings saved per organisation, object and header set.
+    {16, "import uploads and saved mappings",
+     R"(
+CREATE TABLE IF NOT EXISTS import_uploads (
+  org_id {text} NOT NULL, id {text} NOT NULL, user_id {text} NOT NULL, object {text} NOT NULL,
+  path {text} NOT NULL, file_name {text} NOT NULL, size {int} NOT NULL, format {text} NOT NULL,
+  headers {text} NOT NULL, created_at {text} NOT NULL,
+  PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS ix_import_uploads_age ON import_uploads (org_id, created_at);
+CREATE TABLE IF NOT EXISTS import_mappings (
+  org_id {text} NOT NULL, id {text} NOT NULL, object {text} NOT NULL, header_signature {text} NOT NULL,
+  headers {text} NOT NULL, mapping {text} NOT NULL, updated_by {text}, updated_at {text} NOT NULL,
+  PRIMARY KEY (org_id, id));
+CREATE UNIQUE INDEX IF NOT EXISTS ux_import_mappings_headers ON import_mappings (org_id, object, header_signature);
+)"},
 };
 
 }  // namespace

@@ -202,8 +202,8 @@ Server::Server() {
   Start();
 }
 
-void Server::CrashAndRestart() {
-  kill(pid_, SIGKILL);
+void Server::Restart(int signal) {
+  kill(pid_, signal);
   int st;
   waitpid(pid_, &st, 0);
   pid_ = -1;

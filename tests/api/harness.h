@@ -3,6 +3,8 @@
 // HTTP/1.1 client to talk to it.
 #pragma once
 
+#include <csignal>
+
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -55,7 +57,10 @@ class Server {
   std::string Cli(const std::string& args) const;
   // Kills the server with SIGKILL (no clean shutdown), then starts it again
   // on the same port and database.
-  void CrashAndRestart();
+  void CrashAndRestart() { Restart(SIGKILL); }
+  // Stops the server with `signal` (SIGTERM: a clean shutdown), waits for it,
+  // then starts it again on the same port and database.
+  void Restart(int signal);
 
  private:
   void Start();

@@ -15,6 +15,7 @@
 #include "app/org.h"
 #include "app/records_service.h"
 #include "base/ids.h"
+#include "base/time.h"
 #include "io/vcard.h"
 #include "org_fixture.h"
 #include "store/metadata.h"
@@ -229,7 +230,13 @@ TEST_P(ImportStoreTest, AnInterruptedImportResumesWithoutLosingOrDuplicatingRows
   o.batch_rows = 1000;
   auto first = Import("leads", path, o, &stop);
   RP_ASSERT_OK(first);
-  EXPECT_EQ(first->status, "running");
+  EXPECT_EQ(first->status, "interrupted");
+  EXPECT_EQ(One("SELECT status FROM imports WHERE id = '" + first->import_id + "'"), "interrupted");
+  {
+    auto none = Importer::ResumableUploads(conn(), org_);
+    RP_ASSERT_OK(none);
+    EXPECT_TRUE(none->empty()) << "an interrupted CLI import waits for its user to run the command again";
+  }
   EXPECT_EQ(first->counts.rows_read, 1000);
   EXPECT_EQ(Count("leads"), 998);
   auto second = Import("leads", path, o);
@@ -267,6 +274,60 @@ TEST_P(ImportStoreTest, ChangedOptionsDoNotSilentlyResumeAnotherImport) {
   RP_ASSERT_OK(fresh);
   EXPECT_NE(fresh->import_id, first->import_id);
   EXPECT_EQ(Count("leads"), 2) << "the upsert matched the row the first run wrote";
+}
+
+// What a restarted server picks up by itself: its own uploads that were
+// stopped or whose process died, never a live lease, a finished import or
+// another organisation's.
+TEST_P(ImportStoreTest, ResumableUploadsAreStoppedOrOrphanedServerUploadsOnly) {
+  std::string path = File("last_name,email\nA,a@example.com\nB,b@example.com\nC,c@example.com\n");
+  ImportOptions o;
+  o.object = "leads";
+  o.file = path;
+  o.batch_rows = 1;
+  o.server_upload = true;
+  auto queued = Importer::Queue(conn(), *scope_, *cat_, o);
+  RP_ASSERT_OK(queued);
+  auto ids = [&](const std::string& org) {
+    auto r = Importer::ResumableUploads(conn(), org);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::set<std::string> out;
+    if (r.ok())
+      for (const auto& x : *r) {
+        EXPECT_EQ(x.user_id, scope_->user_id());
+        out.insert(x.id);
+      }
+    return out;
+  };
+  EXPECT_EQ(ids(org_), std::set<std::string>{*queued}) << "queued and not running";
+  EXPECT_TRUE(ids("another-org").empty());
+
+  std::atomic<bool> stop{true};
+  auto first = Importer::Run(conn(), *scope_, *cat_, o, nullptr, &stop, *queued);
+  RP_ASSERT_OK(first);
+  EXPECT_EQ(first->status, "interrupted");
+  EXPECT_EQ(ids(org_), std::set<std::string>{*queued}) << "stopped by a shutdown";
+
+  auto lease = [&](const std::string& owner, int64_t until_ms) {
+    RP_ASSERT_OK(conn()->Exec("UPDATE imports SET status = 'running', lease_owner = ?, lease_until = ? WHERE id = ?",
+                              {Value{owner}, Value{FormatIsoMillis(until_ms)}, Value{*queued}}));
+  };
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  const int64_t now = Clock::Get().NowMillis();
+  lease("elsewhere:42:abc", now + 60000);
+  EXPECT_TRUE(ids(org_).empty()) << "another process holds a live lease";
+  lease("elsewhere:42:abc", now - 1000);
+  EXPECT_EQ(ids("").count(*queued), 1u) << "its lease expired";
+  lease(std::string(host) + ":999999999:abc", now + 60000);
+  EXPECT_EQ(ids(org_).count(*queued), 1u) << "its process on this host is gone";
+
+  auto rest = Importer::Run(conn(), *scope_, *cat_, o, nullptr, nullptr, *queued);
+  RP_ASSERT_OK(rest);
+  EXPECT_EQ(rest->status, "done");
+  EXPECT_EQ(rest->counts.created, 3) << "resumed, not restarted: " << rest->resumed_from_line;
+  EXPECT_TRUE(ids(org_).empty()) << "done";
+  EXPECT_EQ(Count("leads"), 3);
 }
 
 TEST_P(ImportStoreTest, VCardImportOfContactsAndExportRoundTrip) {

@@ -24,6 +24,10 @@ let csrfToken = '';
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token ?? '';
 }
+/** The session's CSRF token, for requests made outside `request` (the import wizard's upload with progress). */
+export function getCsrfToken(): string {
+  return csrfToken;
+}
 
 type SessionListener = (event: 'signed_out' | 'must_change_password') => void;
 const listeners = new Set<SessionListener>();

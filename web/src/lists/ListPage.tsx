@@ -109,6 +109,11 @@ export function ListPage({ object }: { object: string }) {
         <a className="btn" href={exportHref} download={`${object}.csv`} title="Export this view to CSV">
           <Icon name="download" size={16} /> <span className="hide-narrow">Export</span>
         </a>
+        {(object === 'leads' || object === 'contacts' || object === 'accounts') && (
+          <Link className="btn" to={`/imports?object=${object}`} title={`Import ${cfg.plural.toLowerCase()} from a CSV, Excel or vCard file`}>
+            <Icon name="upload" size={16} /> <span className="hide-narrow">Import</span>
+          </Link>
+        )}
         <ColumnChooser fields={fields} columns={columns} onChange={(cols) => update((p) => p.set('cols', cols.join(',')))} />
         <button className="btn primary" onClick={() => update((p) => p.set('new', '1'), true)}>
           <Icon name="plus" size={16} /> New <span className="hide-narrow">{cfg.singular.toLowerCase()}</span>

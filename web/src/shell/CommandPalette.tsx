@@ -28,6 +28,7 @@ const CREATE = [
   { label: 'New contact', to: '/contacts?new=1', icon: 'contacts' },
   { label: 'New account', to: '/accounts?new=1', icon: 'accounts' },
   { label: 'New opportunity', to: '/opportunities?new=1', icon: 'opportunities' },
+  { label: 'Import from a file (CSV, Excel, vCard)', to: '/imports', icon: 'upload' }, // issue 4: import wizard
 ];
 
 export function CommandPalette({ open, onClose }: { open: boolean; onClose: () => void }) {
