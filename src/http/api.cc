@@ -442,10 +442,16 @@ HttpResponse Api::Route(HttpRequest& req, Conn* c) {
 
   if (auto r = LeadsAdmin(p, c, seg, req)) return std::move(*r);  // issue 4: scoring, assignment (api_leads_admin.cc)
   if (auto r = CommitmentsApi(p, c, seg, req)) return std::move(*r);  // issue 5: overdue tasks (api_commitments.cc)
-  if (auto r = CadencesApi(p, c, seg, req)) return std::move(*r);  // issue 5: cadences (api_cadences.cc)
+  // The generic list routes every object has (aggregate, CSV export) go past
+  // the object-specific handlers below, which would read them as an id.
+  const bool list_route = seg.size() == 2 && m == "GET" && (seg[1] == "aggregate" || seg[1] == "export.csv");
+  if (list_route) {
+  } else if (auto r = CadencesApi(p, c, seg, req)) {
+    return std::move(*r);  // issue 5: cadences (api_cadences.cc)
+  }
   if (auto r = TeamApi(p, c, seg, req)) return std::move(*r);  // issue 5: teams, follows, feeds (api_team.cc)
   if (seg[0] == "imports") return Imports(p, c, seg, req);  // issue 4 (api_import.cc)
-  if (seg[0] == "forms" || seg[0] == "email_outbox") return FormsApi(p, c, seg, req);  // issue 4 (api_forms.cc)
+  if ((seg[0] == "forms" && !list_route) || seg[0] == "email_outbox") return FormsApi(p, c, seg, req);  // issue 4 (api_forms.cc)
   if (IsLeadGenRoute(seg)) return LeadGenApi(p, c, seg, req);  // issue 4 (api_leads.cc)
   auto cat = CatalogFor(c, p);
   if (!cat.ok()) return Error(cat.status());

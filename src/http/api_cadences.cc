@@ -70,6 +70,7 @@ std::optional<HttpResponse> Api::CadencesApi(const Principal& p, Conn* c, const 
   };
 
   if (seg[0] == "cadence_enrollments") {
+    if (seg.size() == 3 && seg[2] == "follow") return std::nullopt;  // follows: the team routes (api_team.cc)
     if (m != "GET") {
       return Error(Status::NotFound("enrollments change through POST /api/v1/cadences/{id}/enrollments and its "
                                     "skip and stop actions"));

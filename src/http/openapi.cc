@@ -2,6 +2,7 @@
 // appear as soon as they exist.
 #include "http/api.h"
 #include "http/openapi_leads.h"
+#include "http/openapi_sales.h"
 
 namespace rapport {
 
@@ -232,6 +233,7 @@ json BuildOpenApi(const Catalog& cat) {
   paths["/api/v1/openapi.json"] = {
       {"get", {{"operationId", "openapi"}, {"tags", {"meta"}}, {"security", json::array()}, {"responses", {{"200", {{"description", "This document"}}}}}}}};
   AddLeadGenOpenApi(&paths, &comps["schemas"]);  // issue 4: forms, convert, campaigns, scoring, ... (openapi_leads.cc)
+  AddSalesOpenApi(cat, &paths, &comps);  // search, aggregates, exports, deals, cadences, teams, DAV, ... (openapi_sales.cc)
   doc["paths"] = paths;
   doc["components"] = comps;
   return doc;

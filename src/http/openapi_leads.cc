@@ -144,6 +144,11 @@ void Schemas(json* s) {
                          {"counts", {{"type", "object"}, {"additionalProperties", Int()}}}});
   S["NextCall"] = Obj({{"member", {{"oneOf", json::array({Ref("CampaignMembers"), {{"type", "null"}}})}}},
                        {"person", {{"type", json::array({"object", "null"})}}},
+                       {"recent_calls", {{"type", "array"},
+                                         {"description", "The person's last 3 logged calls the caller may see, newest first"},
+                                         {"items", Obj({{"id", Str()}, {"subject", Str()}, {"description", NStr()},
+                                                        {"done_at", {{"type", "string"}, {"format", "date-time"}}},
+                                                        {"owner_id", NStr()}})}}},
                        {"locked_until", NStr()},
                        {"remaining", {{"type", "integer"}, {"description", "Members callable now"}}},
                        {"retry_later", {{"type", "integer"}, {"description", "Members waiting for their retry (no answer, voicemail)"}}},
@@ -199,6 +204,23 @@ void Schemas(json* s) {
                             {"progress", Obj({{"bytes_done", Int()}, {"bytes_total", Int()}, {"percent", Int()}})},
                             {"error", NStr()}});
   S["ImportUndo"] = Obj({{"deleted", Int()}, {"reverted", Int()}, {"conflicts", Int()}, {"already_undone", Bool()}});
+  // The import wizard (docs/decisions/021): an upload's preview, saved mappings.
+  S["ImportUpload"] = Obj({{"upload_id", Str()}, {"object", Str()}, {"file_name", Str()}, {"size", Int()}, {"format", Str()},
+                           {"notes", Arr(Str())},
+                           {"columns", Arr(Obj({{"header", Str()}, {"samples", Arr(Str())}}))},
+                           {"suggested_mapping", {{"type", "object"}, {"additionalProperties", Str()},
+                                                  {"description", "column -> field (\"\" = not imported)"}}},
+                           {"mapping_source", {{"type", "string"}, {"enum", {"saved", "auto"}}}},
+                           {"fields", Arr(Obj({{"name", Str()}, {"label", Str()}, {"type", Str()}, {"required", Bool()}}))},
+                           {"rows_sampled", Int()}, {"expires_at", Str()}});
+  S["ImportFromUpload"] = Obj({{"upload_id", Str()}, {"object", Str()},
+                               {"mapping", {{"type", "object"}, {"additionalProperties", NStr()}}},
+                               {"dry_run", Bool()}, {"upsert_key", Str()}, {"source_ref_column", Str()},
+                               {"again", Bool()}, {"region", Str()}, {"batch_rows", Int()}},
+                              json::array({"upload_id"}), true);
+  S["ImportMapping"] = Obj({{"id", Str()}, {"object", Str()}, {"headers", Arr(Str())},
+                            {"mapping", {{"type", "object"}, {"additionalProperties", Str()}}},
+                            {"updated_by", NStr()}, {"updated_at", Str()}, {"can_delete", Bool()}});
 
   // --- settings
   S["Settings"] = {{"type", "object"},
@@ -359,7 +381,8 @@ void AddLeadGenOpenApi(json* paths_ptr, json* schemas) {
                       {"content", {{"text/csv", {{"schema", Str()}}},
                                    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
                                    {"multipart/form-data", {{"schema", Obj({{"file", {{"type", "string"}, {"format", "binary"}}},
-                                                                            {"options", {{"type", "string"}, {"description", "JSON: object, mapping, dry_run, upsert keys, ..."}}}})}}}}}};
+                                                                            {"options", {{"type", "string"}, {"description", "JSON: object, mapping, dry_run, upsert keys, ..."}}}})}}},
+                                   {"application/json", {{"schema", Ref("ImportFromUpload")}}}}}};
   P["/api/v1/imports"] = {
       {"get", Op("list_imports", "imports", "Your imports (administrators: all), newest first", Obj({{"data", Arr(Ref("ImportSummary"))}}))},
       {"post", Op("start_import", "imports", "Upload a CSV/XLSX/vCard file; the import (or dry run) runs in the background",
@@ -369,6 +392,22 @@ void AddLeadGenOpenApi(json* paths_ptr, json* schemas) {
                                {"get", Op("get_import", "imports", "Status, progress, counts, mapping and every failed row", Ref("ImportSummary"))}};
   P["/api/v1/imports/{id}/undo"] = {{"parameters", id},
                                     {"post", Op("undo_import", "imports", "Undo the whole import", Ref("ImportUndo"), 200, nullptr, {409})}};
+  P["/api/v1/imports/uploads"] = {
+      {"post", Op("upload_import_file", "imports",
+                  "Upload a CSV/XLSX/vCard file once (`object` required): its columns, sample values, suggested (or "
+                  "saved) mapping and the importable fields; dry runs and the import then name its upload_id (24 h)",
+                  Ref("ImportUpload"), 201, nullptr, {413, 422})}};
+  P["/api/v1/imports/uploads"]["post"]["requestBody"] = import_body;
+  P["/api/v1/imports/uploads"]["post"]["requestBody"]["content"].erase("application/json");
+  P["/api/v1/imports/mappings"] = {
+      {"get", Op("list_import_mappings", "imports", "Saved column mappings of the organisation, newest first",
+                 Obj({{"data", Arr(Ref("ImportMapping"))}}))}};
+  P["/api/v1/imports/mappings"]["get"]["parameters"] = json::array({QueryParam("object", Str(), "leads, contacts or accounts")});
+  P["/api/v1/imports/mappings/{id}"] = {
+      {"parameters", id},
+      {"delete", {{"operationId", "delete_import_mapping"}, {"tags", {"imports"}},
+                  {"summary", "Forget a saved mapping (administrators, or who saved it)"},
+                  {"responses", [] { json e = Errors(); e["204"] = {{"description", "Deleted"}}; return e; }()}}}};
   P["/api/v1/imports/{id}/resume"] = {{"parameters", id},
                                       {"post", Op("resume_import", "imports", "Continue an import stopped by a crash or shutdown",
                                                   Ref("ImportSummary"), 202, nullptr, {409})}};
