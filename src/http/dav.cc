@@ -699,15 +699,13 @@ Status SaveSyncStates(Conn* c, const Ctx& x) {
                                  "DO UPDATE SET created_at = excluded.created_at",
                                  {key[0], key[1], key[2], Value{SyncToken(coll, state)}, Value{state}, Value{now}})
                              .status());
-      std::vector<Value> prune = key;
-      prune.emplace_back(cutoff);
+      // (Whole lists, not copies of `key` grown by emplace_back: GCC 12 warns
+      // falsely, -Wstringop-overflow, on a variant emplaced into a copied vector.)
       RP_RETURN_IF_ERROR(c->Exec("DELETE FROM dav_sync_states WHERE org_id = ? AND user_id = ? AND object = ? AND "
                                  "created_at < ?",
-                                 prune)
+                                 {key[0], key[1], key[2], Value{cutoff}})
                              .status());
-      std::vector<Value> keep = key;
-      keep.insert(keep.end(), key.begin(), key.end());
-      keep.emplace_back(int64_t{kSyncStatesKept});
+      std::vector<Value> keep{key[0], key[1], key[2], key[0], key[1], key[2], Value{int64_t{kSyncStatesKept}}};
       RP_RETURN_IF_ERROR(c->Exec("DELETE FROM dav_sync_states WHERE org_id = ? AND user_id = ? AND object = ? AND "
                                  "token NOT IN (SELECT token FROM dav_sync_states WHERE org_id = ? AND user_id = ? AND "
                                  "object = ? ORDER BY created_at DESC LIMIT ?)",

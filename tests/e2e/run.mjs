@@ -579,7 +579,7 @@ for (const [label, viewport] of [
 
 // Feature suites live in their own files (tests/e2e/suites/*.mjs); each
 // exports `suite({ asAdmin, expect, Skip })` returning more tests.
-for (const file of ['leads.mjs', 'team.mjs', 'sales.mjs', 'cadences.mjs']) {
+for (const file of ['leads.mjs', 'team.mjs', 'sales.mjs', 'cadences.mjs', 'campaigns.mjs', 'imports.mjs']) {
   const { suite } = await import(`./suites/${file}`);
   tests.push(...suite({ asAdmin, expect, Skip }));
 }

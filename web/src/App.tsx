@@ -9,6 +9,8 @@ import { RecordPage } from './records/RecordPage';
 import { MyDay } from './myday/MyDay';
 import { CasesPage } from './cases/CasesPage';
 import { MyFeedPage } from './team/MyFeedPage'; // issue 5: team selling
+import { ImportsPage } from './imports/ImportsPage'; // issue 4: import wizard
+import { CallListPage } from './campaigns/CallListPage'; // issue 4: campaigns
 
 // The board (with dnd-kit) and the admin pages load on first use: the first
 // screen a rep opens downloads less.
@@ -33,8 +35,12 @@ export function App() {
           o === 'cases' ? null : <Route key={o} path={`/${o}`} element={<ListPage key={o} object={o} />} />,
           <Route key={`${o}-id`} path={`/${o}/:id`} element={<RecordPage key={o} object={o} />} />,
         ])}
+        <Route path="/campaigns" element={<ListPage key="campaigns" object="campaigns" />} />
+        <Route path="/campaigns/:id" element={<RecordPage key="campaigns" object="campaigns" />} />
+        <Route path="/campaigns/:id/call" element={<CallListPage />} />
         <Route path="/pipeline" element={<PipelineBoard />} />
         <Route path="/following" element={<MyFeedPage />} />
+        <Route path="/imports" element={<ImportsPage />} />
         <Route path="/admin/*" element={<AdminPage />} />
         <Route path="*" element={<NotFound />} />
       </Routes>

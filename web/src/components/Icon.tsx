@@ -22,6 +22,7 @@ const PATHS: Record<string, string> = {
   logout: 'M15 4h4v16h-4M10 17l5-5-5-5M15 12H3',
   columns: 'M4 4h16v16H4zM10 4v16M16 4v16',
   download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  upload: 'M12 20V9M7 14l5-5 5 5M5 4h14',
   filter: 'M3 5h18l-7 8v6l-4 2v-8z',
   trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
   check: 'M5 12l5 5 9-10',
@@ -29,6 +30,7 @@ const PATHS: Record<string, string> = {
   quote: 'M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7',
   clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-13v4l3 2',
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
+  campaigns: 'M3 10v4h3l7 5V5L6 10H3ZM17 9a4 4 0 0 1 0 6M19.5 6.5a8 8 0 0 1 0 11',
 };
 
 export function Icon({ name, size = 18, className }: { name: string; size?: number; className?: string }) {

@@ -22,12 +22,13 @@ import { useRecordEditor } from './useRecordEditor';
 import { AccountHealth } from './AccountHealth';
 import { QuoteBuilder } from './QuoteBuilder';
 import { SlaBadge } from '../cases/SlaBadge';
-import { describeMissing, parseBlockedMove } from '../pipeline/blocked';
+import { blockedFromError, describeMissing } from '../pipeline/blocked';
 import { LeadPanel } from '../leads/LeadPanel';
 import { TeamPanel } from '../team/TeamPanel'; // issue 5: team selling
 import { FollowButton } from '../team/FollowButton';
 import { RecordFeed } from '../team/Feed';
 import { CADENCE_OBJECTS, CadencePanel } from '../cadences/CadencePanel'; // issue 5: cadences
+import { CampaignPanel } from '../campaigns/CampaignPanel'; // issue 4: campaigns
 
 /** Issue 5: records with teams, and records one can follow. */
 const TEAM_OBJECTS = new Set(['accounts', 'opportunities']);
@@ -220,10 +221,13 @@ function RecordView({ object, record, fields }: { object: string; record: Record
             <SlaBadge record={record} />
           </div>
         )}
-        {editor.errors.stage_id && <StageMoveError message={editor.errors.stage_id} fields={fields} />}
+        {editor.errors.stage_id && (
+          <StageMoveError message={editor.errors.stage_id} details={editor.details.stage_id} fields={fields} />
+        )}
       </header>
 
       {object === 'accounts' && <AccountHealth accountId={record.id} />}
+      {object === 'campaigns' && <CampaignPanel campaign={record} />}
       <div className="record-grid">
         <div className="record-main">
           {/* The deal's quotes and an account's 360 (contacts, deals, cases) come before the long list of fields. */}
@@ -280,13 +284,22 @@ function headline(object: string, _r: RecordData, fields: Field[]): Field[] {
     opportunities: ['amount', 'close_date', 'probability', 'owner_id'],
     activities: ['type', 'due_at', 'done_at', 'owner_id'],
     cases: ['account_id', 'priority', 'status', 'owner_id'],
+    campaigns: ['channel', 'status', 'start_date', 'end_date'],
   };
   return (names[object] ?? []).map((n) => fields.find((f) => f.name === n)).filter((f): f is Field => !!f);
 }
 
 /** A refused stage move: what the deal still needs, in words. */
-function StageMoveError({ message, fields }: { message: string; fields: Field[] }) {
-  const b = parseBlockedMove(message, null);
+function StageMoveError({
+  message,
+  details,
+  fields,
+}: {
+  message: string;
+  details?: Record<string, string[]> | null;
+  fields: Field[];
+}) {
+  const b = blockedFromError(message, null, details);
   const missing = describeMissing(b, fields);
   return (
     <div className="field-error stage-blocked" role="alert" data-testid="stage-blocked">

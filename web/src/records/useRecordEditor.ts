@@ -18,6 +18,8 @@ export function useRecordEditor(object: string, record: RecordData | undefined) 
   const qc = useQueryClient();
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  /** The machine-readable details of a field's error (a refused stage move's missing_fields, ...). */
+  const [details, setDetails] = useState<Record<string, Record<string, string[]> | null>>({});
 
   const applyResult = useCallback(
     (r: RecordData) => {
@@ -50,14 +52,16 @@ export function useRecordEditor(object: string, record: RecordData | undefined) 
         }
         // A refused stage move names the first missing field, but it is the
         // move that failed: its message stays with the stage.
-        const stageMove = 'stage_id' in patch && /^stage_id: /.test(errorMessage(e));
+        const apiDetails = e instanceof ApiError ? e.details : null;
+        const stageMove = 'stage_id' in patch && (!!apiDetails?.missing_fields || /^stage_id: /.test(errorMessage(e)));
         const field = stageMove ? 'stage_id' : e instanceof ApiError && e.field ? e.field : Object.keys(patch)[0];
         setErrors((all) => ({ ...all, [field]: fieldMessage(errorMessage(e), field) }));
+        setDetails((all) => ({ ...all, [field]: apiDetails }));
         return false;
       }
     },
     [object, record, applyResult],
   );
 
-  return { save, conflict, setConflict, errors, setErrors, applyResult };
+  return { save, conflict, setConflict, errors, setErrors, details, applyResult };
 }
