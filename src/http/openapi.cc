@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the catalogue so that custom fields
 // appear as soon as they exist.
 #include "http/api.h"
+#include "http/openapi_build.h"
 #include "http/openapi_leads.h"
 #include "http/openapi_sales.h"
 
@@ -46,10 +47,9 @@ json FieldSchema(const FieldDef& f) {
   return s;
 }
 
-json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
-json RespRef(const std::string& name) { return {{"$ref", "#/components/responses/" + name}}; }
-
-json JsonContent(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
+using openapi::JsonContent;
+using openapi::Ref;
+using openapi::RespRef;
 
 std::string Pascal(const std::string& snake) {
   std::string out;

@@ -2,56 +2,15 @@
 
 #include <string>
 
+#include "http/openapi_build.h"
+
 namespace rapport {
 
 using nlohmann::json;
 
 namespace {
 
-json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
-json RespRef(const std::string& name) { return {{"$ref", "#/components/responses/" + name}}; }
-json JsonContent(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
-
-json Str() { return {{"type", "string"}}; }
-json NStr() { return {{"type", json::array({"string", "null"})}}; }
-json Int() { return {{"type", "integer"}}; }
-json Num() { return {{"type", "number"}}; }
-json NNum() { return {{"type", json::array({"number", "null"})}}; }
-json Bool() { return {{"type", "boolean"}}; }
-json Arr(const json& items) { return {{"type", "array"}, {"items", items}}; }
-json AnyObject() { return {{"type", "object"}}; }
-json Obj(const json& props, const json& required = json::array(), bool closed = false) {
-  json o = {{"type", "object"}, {"properties", props}};
-  if (!required.empty()) o["required"] = required;
-  if (closed) o["additionalProperties"] = false;
-  return o;
-}
-json PathParam(const std::string& name) {
-  return {{"name", name}, {"in", "path"}, {"required", true}, {"schema", Str()}};
-}
-json QueryParam(const std::string& name, const json& schema, const std::string& desc = {}) {
-  json p = {{"name", name}, {"in", "query"}, {"required", false}, {"schema", schema}};
-  if (!desc.empty()) p["description"] = desc;
-  return p;
-}
-
-// The errors every authenticated endpoint may answer, plus `extra` codes.
-json Errors(std::initializer_list<int> extra = {}) {
-  json e = {{"400", RespRef("E400")}, {"401", RespRef("E401")}, {"403", RespRef("E403")}, {"404", RespRef("E404")}};
-  for (int code : extra) e[std::to_string(code)] = RespRef("E" + std::to_string(code));
-  return e;
-}
-
-// One operation: summary, tag, optional JSON request body, responses.
-json Op(const std::string& id, const std::string& tag, const std::string& summary, const json& ok_schema,
-        int ok_code = 200, const json& body = nullptr, std::initializer_list<int> extra = {}) {
-  json responses = Errors(extra);
-  responses[std::to_string(ok_code)] = {{"description", summary},
-                                        {"content", ok_schema.is_null() ? JsonContent(AnyObject()) : JsonContent(ok_schema)}};
-  json op = {{"operationId", id}, {"tags", {tag}}, {"summary", summary}, {"responses", responses}};
-  if (!body.is_null()) op["requestBody"] = {{"required", true}, {"content", JsonContent(body)}};
-  return op;
-}
+using namespace openapi;  // NOLINT: the builders of openapi_build.h
 
 void Schemas(json* s) {
   json& S = *s;

@@ -7,78 +7,21 @@
 
 #include <string>
 
+#include "http/openapi_build.h"
+
 namespace rapport {
 
 using nlohmann::json;
 
 namespace {
 
-json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
-json RespRef(const std::string& name) { return {{"$ref", "#/components/responses/" + name}}; }
-json JsonContent(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
+using namespace openapi;  // NOLINT: the builders of openapi_build.h
 
-json Str() { return {{"type", "string"}}; }
-json NStr() { return {{"type", json::array({"string", "null"})}}; }
-json DateTime() { return {{"type", "string"}, {"format", "date-time"}}; }
-json NDateTime() { return {{"type", json::array({"string", "null"})}, {"format", "date-time"}}; }
-json Int() { return {{"type", "integer"}}; }
-json Num() { return {{"type", "number"}}; }
-json NNum() { return {{"type", json::array({"number", "null"})}}; }
-json Bool() { return {{"type", "boolean"}}; }
-json Arr(const json& items) { return {{"type", "array"}, {"items", items}}; }
-json Enum(std::initializer_list<const char*> values) {
-  json e = json::array();
-  for (const char* v : values) e.push_back(v);
-  return {{"type", "string"}, {"enum", e}};
-}
-json Obj(const json& props, const json& required = json::array(), bool closed = false) {
-  json o = {{"type", "object"}, {"properties", props}};
-  if (!required.empty()) o["required"] = required;
-  if (closed) o["additionalProperties"] = false;
-  return o;
-}
-json PathParam(const std::string& name, const std::string& desc = {}) {
-  json p = {{"name", name}, {"in", "path"}, {"required", true}, {"schema", Str()}};
-  if (!desc.empty()) p["description"] = desc;
-  return p;
-}
-json QueryParam(const std::string& name, const json& schema, const std::string& desc = {}, bool required = false) {
-  json p = {{"name", name}, {"in", "query"}, {"required", required}, {"schema", schema}};
-  if (!desc.empty()) p["description"] = desc;
-  return p;
-}
 const json& IdParams() {
   static const json k = json::array({{{"$ref", "#/components/parameters/Id"}}});
   return k;
 }
 json IfMatch() { return {{"$ref", "#/components/parameters/IfMatch"}}; }
-
-// The errors of an authenticated /api/v1 route (400 bad input, 401 not
-// signed in, 403 not allowed, 404 unknown or invisible record), plus `extra`.
-json Errors(std::initializer_list<int> extra = {}) {
-  json e = {{"400", RespRef("E400")}, {"401", RespRef("E401")}, {"403", RespRef("E403")}, {"404", RespRef("E404")}};
-  for (int code : extra) e[std::to_string(code)] = RespRef("E" + std::to_string(code));
-  return e;
-}
-
-// One operation answering JSON (`ok_schema`) with `ok_code`; `body` is the
-// JSON request body's schema (null: none).
-json Op(const std::string& id, const std::string& tag, const std::string& summary, const json& ok_schema,
-        int ok_code = 200, const json& body = nullptr, std::initializer_list<int> extra = {}) {
-  json responses = Errors(extra);
-  responses[std::to_string(ok_code)] = {{"description", summary}, {"content", JsonContent(ok_schema)}};
-  json op = {{"operationId", id}, {"tags", {tag}}, {"summary", summary}, {"responses", responses}};
-  if (!body.is_null()) op["requestBody"] = {{"required", true}, {"content", JsonContent(body)}};
-  return op;
-}
-
-// An operation answering 204 with no body.
-json NoContentOp(const std::string& id, const std::string& tag, const std::string& summary,
-                 std::initializer_list<int> extra = {}) {
-  json responses = Errors(extra);
-  responses["204"] = {{"description", summary}};
-  return {{"operationId", id}, {"tags", {tag}}, {"summary", summary}, {"responses", responses}};
-}
 
 // A copy of the generated record schema `name` with some properties replaced.
 json Refine(const json& schemas, const std::string& name, const json& replace) {
