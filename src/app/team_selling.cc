@@ -419,6 +419,24 @@ Result<json> FeedJson(Conn* c, const TenantScope& s, const Catalog& cat, const G
   return out;
 }
 
+
+// Keeps the rows of a feed query branch older than `cursor` (an audit id).
+void AfterCursor(const std::string& cursor, std::string* sql, std::vector<Value>* p) {
+  if (cursor.empty()) return;
+  *sql += " AND a.id < ?";
+  p->emplace_back(cursor);
+}
+
+// One page of a feed: `sql` selects kFeedColumns (+ object, record id) newest
+// first; enough rows are fetched that grouping still fills `limit` items.
+Result<json> FeedPage(Conn* c, const TenantScope& s, const Catalog& cat, std::string sql, const std::vector<Value>& p,
+                      int limit) {
+  const size_t fetch = static_cast<size_t>(std::min(3000, limit * 30 + 1));
+  sql += " ORDER BY 1 DESC LIMIT " + std::to_string(fetch);
+  RP_ASSIGN_OR_RETURN(std::vector<FeedRow> rows, QueryFeed(c, sql, p));
+  return FeedJson(c, s, cat, GroupRows(std::move(rows), fetch, limit));
+}
+
 }  // namespace
 
 const std::vector<std::string>& TeamSelling::DefaultRoles() {
@@ -628,14 +646,10 @@ Result<json> TeamSelling::RecordFeed(Conn* c, const TenantScope& s, const Catalo
   RP_ASSIGN_OR_RETURN(Record rec, RecordStore::Get(c, s, def, id, /*include_deleted=*/true));
   (void)rec;
   const ObjectDef* acts = cat.Find("activities");
-  size_t fetch = static_cast<size_t>(std::min(3000, limit * 30 + 1));
   std::string sql = std::string("SELECT ") + kFeedColumns +
                     ", a.object, a.record_id FROM audit_log a WHERE a.org_id = ? AND a.object = ? AND a.record_id = ?";
   std::vector<Value> p{Value{s.org_id()}, Value{def.name}, Value{id}};
-  if (!cursor.empty()) {
-    sql += " AND a.id < ?";
-    p.emplace_back(cursor);
-  }
+  AfterCursor(cursor, &sql, &p);
   if (acts && def.name != "activities") {
     // The activities attached to the record that the caller may see.
     sql += std::string(" UNION ALL SELECT ") + kFeedColumns +
@@ -644,29 +658,20 @@ Result<json> TeamSelling::RecordFeed(Conn* c, const TenantScope& s, const Catalo
            "t.related_id = ? AND t.deleted_at IS NULL";
     p.insert(p.end(), {Value{s.org_id()}, Value{def.name}, Value{id}});
     AppendVisibility(s, *acts, "t.", &sql, &p);
-    if (!cursor.empty()) {
-      sql += " AND a.id < ?";
-      p.emplace_back(cursor);
-    }
+    AfterCursor(cursor, &sql, &p);
   }
-  sql += " ORDER BY 1 DESC LIMIT " + std::to_string(fetch);
-  RP_ASSIGN_OR_RETURN(std::vector<FeedRow> rows, QueryFeed(c, sql, p));
-  return FeedJson(c, s, cat, GroupRows(std::move(rows), fetch, limit));
+  return FeedPage(c, s, cat, std::move(sql), p, limit);
 }
 
 Result<json> TeamSelling::MyFeed(Conn* c, const TenantScope& s, const Catalog& cat, int limit,
                                  const std::string& cursor) {
   RP_RETURN_IF_ERROR(CheckFeedArgs(limit, cursor));
   const ObjectDef* acts = cat.Find("activities");
-  size_t fetch = static_cast<size_t>(std::min(3000, limit * 30 + 1));
   std::string sql = std::string("SELECT ") + kFeedColumns +
                     ", f.object, f.record_id FROM record_follows f JOIN audit_log a ON a.org_id = f.org_id AND "
                     "a.object = f.object AND a.record_id = f.record_id WHERE f.org_id = ? AND f.user_id = ?";
   std::vector<Value> p{Value{s.org_id()}, Value{s.user_id()}};
-  if (!cursor.empty()) {
-    sql += " AND a.id < ?";
-    p.emplace_back(cursor);
-  }
+  AfterCursor(cursor, &sql, &p);
   if (acts) {
     sql += std::string(" UNION ALL SELECT ") + kFeedColumns +
            ", f.object, f.record_id FROM record_follows f JOIN activities t ON t.org_id = f.org_id AND "
@@ -675,14 +680,9 @@ Result<json> TeamSelling::MyFeed(Conn* c, const TenantScope& s, const Catalog& c
            "t.deleted_at IS NULL";
     p.insert(p.end(), {Value{s.org_id()}, Value{s.user_id()}});
     AppendVisibility(s, *acts, "t.", &sql, &p);
-    if (!cursor.empty()) {
-      sql += " AND a.id < ?";
-      p.emplace_back(cursor);
-    }
+    AfterCursor(cursor, &sql, &p);
   }
-  sql += " ORDER BY 1 DESC LIMIT " + std::to_string(fetch);
-  RP_ASSIGN_OR_RETURN(std::vector<FeedRow> rows, QueryFeed(c, sql, p));
-  return FeedJson(c, s, cat, GroupRows(std::move(rows), fetch, limit));
+  return FeedPage(c, s, cat, std::move(sql), p, limit);
 }
 
 Status TeamSelling::AfterCreate(Conn* c, const TenantScope& s, const Catalog& cat, const ObjectDef& def,
