@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, errorMessage } from '../api/client';
+import { ApiError, api, asApiError, errorMessage } from '../api/client';
 import { useMetadata, useTeams, useUsers } from '../api/hooks';
 import type { Field, FieldType, RecordData } from '../api/types';
 import { useMe } from '../auth/AuthContext';
@@ -384,7 +384,7 @@ function AddFieldForm({ object }: { object: string }) {
       void qc.invalidateQueries({ queryKey: ['metadata'] });
       void qc.invalidateQueries({ queryKey: ['list', object] });
     },
-    onError: (e) => setError(e instanceof ApiError ? e : new ApiError(0, 'client', errorMessage(e), null)),
+    onError: (e) => setError(asApiError(e)),
   });
   const err = (f: string) =>
     error?.field === f ? (

@@ -118,6 +118,11 @@ export function errorMessage(e: unknown): string {
   return String(e);
 }
 
+/** Any thrown value as an ApiError (status 0, code "client" when it did not come from the server). */
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, 'client', errorMessage(e), null);
+}
+
 export function isApiError(e: unknown, status?: number): e is ApiError {
   return e instanceof ApiError && (status === undefined || e.status === status);
 }

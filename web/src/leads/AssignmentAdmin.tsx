@@ -7,12 +7,13 @@
 // rules respect (docs/decisions/012).
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, errorMessage, fieldMessage } from '../api/client';
+import { api, errorMessage, fieldMessage } from '../api/client';
 import { useFields, useTeams, useUsers } from '../api/hooks';
 import type { Page, RecordData } from '../api/types';
 import { useToast } from '../components/Toast';
 import { humanize } from '../lib/format';
 import { EMPTY_CONDITIONS, describeConditions, readConditions, writeConditions, type RuleConditions } from './leadInfo';
+import { useSubmit } from '../lib/useSubmit';
 import './leads.css';
 import { RuleActions } from '../components/RuleActions';
 
@@ -190,8 +191,7 @@ function AssignmentRuleEditor({ rule, position, onDone }: { rule: RecordData | n
     description: String(rule?.description ?? ''),
     cond: rule ? readConditions(rule.conditions) : { ...EMPTY_CONDITIONS, sizes: [], sources: [], other: {} },
   }));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit, fieldError } = useSubmit();
   const qc = useQueryClient();
   const toast = useToast();
   const set = (p: Partial<Draft>) => setD((x) => ({ ...x, ...p }));
@@ -210,26 +210,14 @@ function AssignmentRuleEditor({ rule, position, onDone }: { rule: RecordData | n
       conditions: writeConditions(d.cond),
     };
     if (!rule) body.position = position;
-    setBusy(true);
-    setError(null);
-    try {
+    await submit(async () => {
       if (rule) await api.patch(`/assignment_rules/${rule.id}`, body, rule.version);
       else await api.post('/assignment_rules', body);
       void qc.invalidateQueries({ queryKey: ['assignment-rules'] });
       toast.show(`Assignment rule “${d.name.trim()}” saved`);
       onDone();
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'client', errorMessage(err), null));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
-  const err = (...names: string[]) =>
-    error?.field && names.includes(error.field) ? (
-      <div className="field-error" role="alert">
-        {fieldMessage(error.message, error.field)}
-      </div>
-    ) : null;
   const toggleIn = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
   return (
@@ -238,7 +226,7 @@ function AssignmentRuleEditor({ rule, position, onDone }: { rule: RecordData | n
         <div className="form-row">
           <label htmlFor={`ar-name-${idp}`}>Rule name</label>
           <input id={`ar-name-${idp}`} value={d.name} placeholder="France — Paris region" onChange={(e) => set({ name: e.target.value })} />
-          {err('name')}
+          {fieldError('name')}
         </div>
         <div className="form-row">
           <label htmlFor={`ar-strategy-${idp}`}>Give the lead to</label>
@@ -249,7 +237,7 @@ function AssignmentRuleEditor({ rule, position, onDone }: { rule: RecordData | n
               </option>
             ))}
           </select>
-          {err('strategy')}
+          {fieldError('strategy')}
         </div>
         {d.strategy === 'owner' ? (
           <div className="form-row">
@@ -262,7 +250,7 @@ function AssignmentRuleEditor({ rule, position, onDone }: { rule: RecordData | n
                 </option>
               ))}
             </select>
-            {err('user_id')}
+            {fieldError('user_id')}
           </div>
         ) : (
           <div className="form-row">
@@ -275,7 +263,7 @@ function AssignmentRuleEditor({ rule, position, onDone }: { rule: RecordData | n
                 </option>
               ))}
             </select>
-            {err('team_id')}
+            {fieldError('team_id')}
           </div>
         )}
       </div>
@@ -334,7 +322,7 @@ function AssignmentRuleEditor({ rule, position, onDone }: { rule: RecordData | n
         {Object.keys(d.cond.other).length > 0 && (
           <p className="muted small">Also kept: conditions on {Object.keys(d.cond.other).join(', ')} (set through the API).</p>
         )}
-        {err('conditions')}
+        {fieldError('conditions')}
       </fieldset>
       <div className="form-row checks">
         <label className="check">
@@ -400,8 +388,7 @@ function RepsCard() {
 function RepRow({ user }: { user: RecordData }) {
   const initial = Object.fromEntries(REP_FIELDS.map((f) => [f, user[f] == null ? '' : String(user[f])])) as Record<RepField, string>;
   const [v, setV] = useState(initial);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit } = useSubmit();
   const qc = useQueryClient();
   const toast = useToast();
   const changed = REP_FIELDS.filter((f) => v[f] !== initial[f]);
@@ -409,17 +396,11 @@ function RepRow({ user }: { user: RecordData }) {
   async function save() {
     const patch: Record<string, unknown> = {};
     for (const f of changed) patch[f] = v[f].trim() === '' ? null : f === 'capacity' ? Number(v[f]) : v[f].trim();
-    setBusy(true);
-    setError(null);
-    try {
+    await submit(async () => {
       await api.patch(`/users/${user.id}`, patch, user.version);
       toast.show(`${user.name}: availability saved`);
       void qc.invalidateQueries({ queryKey: ['users-all'] });
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'client', errorMessage(e), null));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   const input = (f: RepField, label: string, type = 'text', placeholder = '') => (
     <td data-label={label}>

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { ApiError, api, errorMessage, fieldMessage } from '../api/client';
+import { ApiError, api, asApiError, errorMessage, fieldMessage } from '../api/client';
 import { usePipelines } from '../api/hooks';
 import type { RecordData } from '../api/types';
 import { Dialog } from '../components/Dialog';
@@ -93,7 +93,7 @@ export function ConvertDialog({ lead, open, onClose }: { lead: RecordData; open:
       if (r.opportunity) navigate(recordPath('opportunities', r.opportunity.id));
       else navigate(recordPath('contacts', r.contact.id));
     } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, 'client', errorMessage(e), null));
+      setError(asApiError(e));
     } finally {
       setBusy(false);
     }

@@ -4,11 +4,12 @@
 // that shows the public URL /f/{key} and the snippets to embed it.
 import { useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, errorMessage, fieldMessage } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { useFields } from '../api/hooks';
 import type { Page } from '../api/types';
 import { useToast } from '../components/Toast';
 import { formableFields } from './leadInfo';
+import { useSubmit } from '../lib/useSubmit';
 import './leads.css';
 
 interface FormField {
@@ -179,8 +180,7 @@ function FormEditor({ form, onSaved, onClose }: { form: WebForm | null; onSaved:
   const [submitLabel, setSubmitLabel] = useState(String(form?.submit_label ?? ''));
   const [active, setActive] = useState(form?.active !== false);
   const [adding, setAdding] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit, fieldError } = useSubmit();
   const qc = useQueryClient();
   const toast = useToast();
   const labelOf = (n: string) => leadFields.find((f) => f.name === n)?.label ?? n;
@@ -208,26 +208,13 @@ function FormEditor({ form, onSaved, onClose }: { form: WebForm | null; onSaved:
       submit_label: submitLabel.trim() || null,
       active,
     };
-    setBusy(true);
-    setError(null);
-    try {
+    await submit(async () => {
       const saved = form ? await api.patch<WebForm>(`/forms/${form.id}`, body, form.version) : await api.post<WebForm>('/forms', body);
       void qc.invalidateQueries({ queryKey: ['forms'] });
       toast.show(form ? `Form “${saved.name}” saved` : `Form “${saved.name}” created: embed it or share its link`);
       onSaved(saved);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'client', errorMessage(err), null));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
-
-  const err = (f: string) =>
-    error?.field === f ? (
-      <div className="field-error" role="alert">
-        {fieldMessage(error.message, f)}
-      </div>
-    ) : null;
 
   return (
     <section className="card" aria-labelledby="form-editor-title">
@@ -242,7 +229,7 @@ function FormEditor({ form, onSaved, onClose }: { form: WebForm | null; onSaved:
           <div className="form-row">
             <label htmlFor="wf-name">Form name</label>
             <input id="wf-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={error?.field === 'name' || undefined} />
-            {err('name')}
+            {fieldError('name')}
           </div>
           <div className="form-row">
             <label htmlFor="wf-campaign">Campaign</label>
@@ -254,7 +241,7 @@ function FormEditor({ form, onSaved, onClose }: { form: WebForm | null; onSaved:
                 </option>
               ))}
             </select>
-            {err('campaign_id')}
+            {fieldError('campaign_id')}
           </div>
           <div className="form-row">
             <label htmlFor="wf-submit">Button text</label>
@@ -320,7 +307,7 @@ function FormEditor({ form, onSaved, onClose }: { form: WebForm | null; onSaved:
               Add field
             </button>
           </div>
-          {err('fields')}
+          {fieldError('fields')}
         </fieldset>
 
         <fieldset className="form-row wide plain">
@@ -335,13 +322,13 @@ function FormEditor({ form, onSaved, onClose }: { form: WebForm | null; onSaved:
             <div className="form-row">
               <label htmlFor="wf-thanks">Thank-you text</label>
               <textarea id="wf-thanks" rows={3} value={thanks} placeholder="Thank you. We will be in touch." onChange={(e) => setThanks(e.target.value)} />
-              {err('thank_you_text')}
+              {fieldError('thank_you_text')}
             </div>
           ) : (
             <div className="form-row">
               <label htmlFor="wf-redirect">Redirect URL</label>
               <input id="wf-redirect" type="url" value={redirect} placeholder="https://www.example.com/thanks" onChange={(e) => setRedirect(e.target.value)} />
-              {err('redirect_url')}
+              {fieldError('redirect_url')}
             </div>
           )}
         </fieldset>
@@ -350,7 +337,7 @@ function FormEditor({ form, onSaved, onClose }: { form: WebForm | null; onSaved:
             <input type="checkbox" checked={doubleOptIn} onChange={(e) => setDoubleOptIn(e.target.checked)} /> Double opt-in: e-mail a confirmation link; the lead
             waits as “unconfirmed” until it is confirmed
           </label>
-          {err('double_opt_in')}
+          {fieldError('double_opt_in')}
           <label className="check">
             <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active (accepts submissions)
           </label>

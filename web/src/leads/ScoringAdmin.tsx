@@ -5,12 +5,13 @@
 // of every lead after changing rules (docs/decisions/012).
 import { useMemo, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, errorMessage, fieldMessage } from '../api/client';
+import { api, errorMessage } from '../api/client';
 import { useFields } from '../api/hooks';
 import type { Page, RecordData } from '../api/types';
 import { useToast } from '../components/Toast';
 import { humanize } from '../lib/format';
 import { formatPoints } from './leadInfo';
+import { useSubmit } from '../lib/useSubmit';
 import './leads.css';
 import { RuleActions } from '../components/RuleActions';
 
@@ -197,8 +198,7 @@ export function ScoringAdmin() {
 
 function ScoringRuleEditor({ rule, position, onDone }: { rule: RecordData | null; position: number; onDone: () => void }) {
   const [d, setD] = useState<Draft>(() => toDraft(rule));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit, fieldError } = useSubmit();
   const fields = useFields('leads');
   const scorable = useMemo(() => fields.filter((f) => !NOT_SCORABLE.has(f.name)), [fields]);
   const qc = useQueryClient();
@@ -212,26 +212,14 @@ function ScoringRuleEditor({ rule, position, onDone }: { rule: RecordData | null
     if (d.kind === 'field') Object.assign(body, { field: d.field, operator: d.operator, value: d.value, activity_within_days: null, activity_type: null });
     else Object.assign(body, { field: null, operator: null, value: null, activity_within_days: Number(d.days), activity_type: d.activityType || null });
     if (!rule) body.position = position;
-    setBusy(true);
-    setError(null);
-    try {
+    await submit(async () => {
       if (rule) await api.patch(`/scoring_rules/${rule.id}`, body, rule.version);
       else await api.post('/scoring_rules', body);
       void qc.invalidateQueries({ queryKey: ['scoring-rules'] });
       toast.show(`Rule “${d.name.trim()}” saved; rescore to update existing leads`);
       onDone();
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'client', errorMessage(err), null));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
-  const err = (...names: string[]) =>
-    error?.field && names.includes(error.field) ? (
-      <div className="field-error" role="alert">
-        {fieldMessage(error.message, error.field)}
-      </div>
-    ) : null;
 
   return (
     <form className="rule-editor" onSubmit={(e) => void save(e)} noValidate aria-label={rule ? `Edit rule ${rule.name}` : 'New scoring rule'}>
@@ -239,12 +227,12 @@ function ScoringRuleEditor({ rule, position, onDone }: { rule: RecordData | null
         <div className="form-row">
           <label htmlFor={`sr-name-${idp}`}>Rule name</label>
           <input id={`sr-name-${idp}`} value={d.name} placeholder="Budget confirmed" onChange={(e) => set({ name: e.target.value })} />
-          {err('name')}
+          {fieldError('name')}
         </div>
         <div className="form-row">
           <label htmlFor={`sr-points-${idp}`}>Points</label>
           <input id={`sr-points-${idp}`} type="number" value={d.points} onChange={(e) => set({ points: e.target.value })} />
-          {err('points')}
+          {fieldError('points')}
         </div>
         <div className="form-row">
           <label htmlFor={`sr-kind-${idp}`}>When</label>
@@ -265,7 +253,7 @@ function ScoringRuleEditor({ rule, position, onDone }: { rule: RecordData | null
                   </option>
                 ))}
               </select>
-              {err('field')}
+              {fieldError('field')}
             </div>
             <div className="form-row">
               <label htmlFor={`sr-op-${idp}`}>Condition</label>
@@ -276,12 +264,12 @@ function ScoringRuleEditor({ rule, position, onDone }: { rule: RecordData | null
                   </option>
                 ))}
               </select>
-              {err('operator')}
+              {fieldError('operator')}
             </div>
             <div className="form-row">
               <label htmlFor={`sr-value-${idp}`}>Value</label>
               <input id={`sr-value-${idp}`} value={d.value} onChange={(e) => set({ value: e.target.value })} />
-              {err('value')}
+              {fieldError('value')}
             </div>
           </>
         ) : (
@@ -289,7 +277,7 @@ function ScoringRuleEditor({ rule, position, onDone }: { rule: RecordData | null
             <div className="form-row">
               <label htmlFor={`sr-days-${idp}`}>Within (days)</label>
               <input id={`sr-days-${idp}`} type="number" min={1} value={d.days} onChange={(e) => set({ days: e.target.value })} />
-              {err('activity_within_days')}
+              {fieldError('activity_within_days')}
             </div>
             <div className="form-row">
               <label htmlFor={`sr-type-${idp}`}>Activity type</label>
@@ -300,7 +288,7 @@ function ScoringRuleEditor({ rule, position, onDone }: { rule: RecordData | null
                   </option>
                 ))}
               </select>
-              {err('activity_type')}
+              {fieldError('activity_type')}
             </div>
           </>
         )}
