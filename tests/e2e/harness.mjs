@@ -219,6 +219,22 @@ export async function signIn(ctx, email = ADMIN_EMAIL, password = NEW_PASSWORD) 
   if (!r.ok()) throw new Error(`sign-in failed: ${r.status()} ${await r.text()}`);
 }
 
+/**
+ * Drags a board card onto a column the way a person does (press, a small
+ * move to start dnd-kit's drag, then across); `beforeDrop` runs while the
+ * card is held (e.g. a screenshot).
+ */
+export async function dragCard(page, card, column, beforeDrop = null) {
+  const a = await card.boundingBox();
+  const b = await column.boundingBox();
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 20, a.y + a.height / 2, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + 120, { steps: 12 });
+  if (beforeDrop) await beforeDrop();
+  await page.mouse.up();
+}
+
 export function expect(cond, message) {
   if (!cond) throw new Error(`expected: ${message}`);
 }

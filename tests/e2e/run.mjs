@@ -2,7 +2,7 @@
 // End-to-end tests of the web app: `node tests/e2e/run.mjs` (make test runs
 // it through ctest as `e2e`). Env: RAPPORT_BINARY, RAPPORT_E2E_OUT,
 // E2E_ONLY=<regexp of test names>.
-import { ADMIN_EMAIL, DESKTOP, NEW_PASSWORD, PHONE, Skip, expect, run, signIn } from './harness.mjs';
+import { ADMIN_EMAIL, DESKTOP, NEW_PASSWORD, PHONE, Skip, dragCard, expect, run, signIn } from './harness.mjs';
 
 const E2E_ADMIN = 'e2e.admin@example.com';
 const E2E_PASSWORD = 'e2e admin password 42';
@@ -115,14 +115,7 @@ const tests = [
       const card = page.getByTestId('deal-card').filter({ hasText: 'Drag Me Deal' });
       const target = page.locator(`section.column[data-stage="${second.name}"]`);
       await card.waitFor();
-      const from = await card.boundingBox();
-      const to = await target.boundingBox();
-      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2, { steps: 4 });
-      await page.mouse.move(to.x + to.width / 2, to.y + 120, { steps: 12 });
-      await screenshot('dragging');
-      await page.mouse.up();
+      await dragCard(page, card, target, () => screenshot('dragging'));
       await target.getByTestId('deal-card').filter({ hasText: 'Drag Me Deal' }).waitFor();
       await page.getByText(`moved to ${second.name}`).first().waitFor();
       let saved = await api.get(`/opportunities/${opp.id}`);
@@ -322,13 +315,7 @@ tests.push(
       // Drag the deal to Propose: the server refuses (422), the card snaps back and says what is missing.
       const card = from.getByTestId('deal-card').filter({ hasText: 'Needs Work Deal' });
       await card.waitFor();
-      const a = await card.boundingBox();
-      const b = await to.boundingBox();
-      await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(a.x + a.width / 2 + 20, a.y + a.height / 2, { steps: 4 });
-      await page.mouse.move(b.x + b.width / 2, b.y + 120, { steps: 12 });
-      await page.mouse.up();
+      await dragCard(page, card, to);
       const notice = page.getByTestId('blocked-move');
       await notice.getByText('Can’t move to Propose yet').waitFor();
       await notice.getByText('Close date').waitFor();

@@ -5,7 +5,7 @@
 // saves it), a lost deal reopens from its page, and the quote builder's
 // Print / PDF opens the printable quote.
 import { join } from 'node:path';
-import { OUT } from '../harness.mjs';
+import { OUT, dragCard } from '../harness.mjs';
 
 export function suite({ asAdmin, expect, Skip }) {
   void Skip;
@@ -30,13 +30,7 @@ export function suite({ asAdmin, expect, Skip }) {
         const to = page.locator('section.column[data-stage="Signed"]');
         const card = from.getByTestId('deal-card').filter({ hasText: 'Reason Deal' });
         await card.waitFor();
-        const a = await card.boundingBox();
-        const b = await to.boundingBox();
-        await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-        await page.mouse.down();
-        await page.mouse.move(a.x + a.width / 2 + 20, a.y + a.height / 2, { steps: 4 });
-        await page.mouse.move(b.x + b.width / 2, b.y + 120, { steps: 12 });
-        await page.mouse.up();
+        await dragCard(page, card, to);
         const dialog = page.getByRole('dialog', { name: 'Won “Reason Deal”' });
         await dialog.waitFor();
         await dialog.getByText('Moving to').waitFor();
